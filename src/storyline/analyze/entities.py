@@ -1,0 +1,126 @@
+"""Named entities with one canonical name per referent within an article.
+
+spaCy finds the mentions; this module decides what each refers to:
+titles and possessives are stripped ("Mr Putin's" → "Putin"), short names take
+the full name used elsewhere in the article ("John" → "Elton John"), and role
+descriptions introduced next to a name ("Russian president Vladimir Putin") are
+resolved when they recur on their own ("the Russian President").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..model import Mention, Span
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+KEEP = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+TITLES = {
+    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "president", "prime", "minister",
+    "pm", "gen", "general", "col", "sen", "senator", "rep", "gov", "governor", "king", "queen", "prince",
+    "princess", "pope", "rev", "judge", "justice", "chancellor", "secretary", "mayor", "ceo", "chairman",
+}
+ROLE_WORDS = {
+    "president", "minister", "leader", "chancellor", "king", "queen", "ceo", "chairman", "chief", "secretary",
+    "governor", "mayor", "pope", "singer", "star", "spokesman", "spokeswoman", "director", "head", "founder",
+}
+_SPACES = re.compile(r"\s+")
+
+
+def clean_name(text: str) -> str:
+    """A mention's surface form without titles, articles, possessives and odd spaces."""
+    name = _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
+    name = re.sub(r"(?:'s|’s|'|’)$", "", name).strip()
+    name = re.sub(r"^(?:the|The)\s+", "", name)
+    words = name.split(" ")
+    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+        words = words[1:]
+    return " ".join(words).strip(" ,.;:")
+
+
+def _tokens(name: str) -> list[str]:
+    return name.lower().split()
+
+
+def _is_part(short: str, full: str) -> bool:
+    """``short`` names the same thing as ``full``: its words are a prefix or suffix of it."""
+    s, f = _tokens(short), _tokens(full)
+    return 0 < len(s) < len(f) and (f[: len(s)] == s or f[-len(s) :] == s)
+
+
+def resolve_mentions(doc: "Doc") -> list[Mention]:
+    """Mentions of named entities in ``doc`` with their canonical names, in text order."""
+    raw: list[tuple[Span, str, str, str]] = []  # span, surface text, label, cleaned name
+    for ent in doc.ents:
+        if ent.label_ not in KEEP:
+            continue
+        name = clean_name(ent.text)
+        if not name or not any(ch.isalpha() for ch in name):
+            continue
+        raw.append((Span(ent.start_char, ent.end_char), ent.text, ent.label_, name))
+
+    persons = [n for _, _, label, n in raw if label == "PERSON"]
+    full_names = sorted({n for n in persons if len(n.split()) > 1}, key=lambda n: (-len(n.split()), n))
+
+    def canonical(name: str, label: str) -> tuple[str, str]:
+        if label in {"PERSON", "ORG", "GPE"} or len(name.split()) == 1:
+            # A short name matching a person's full name is that person, whatever spaCy labelled it.
+            matches = [f for f in full_names if _is_part(name, f)]
+            if len(matches) == 1 or (matches and len({m.split()[-1] for m in matches}) == 1):
+                return matches[0], "PERSON"
+        if label != "PERSON":
+            same = [n for _, _, lab, n in raw if lab == label and _is_part(name, n)]
+            if same:
+                return max(same, key=lambda n: len(n.split())), label
+        return name, label
+
+    mentions: list[Mention] = []
+    roles: dict[str, str] = {}
+    for span, surface, label, name in raw:
+        canon, lab = canonical(name, label)
+        mentions.append(Mention(span=span, text=surface, label=lab, canonical=canon))
+        if lab == "PERSON":
+            role = _role_before(doc, span.start)
+            if role:
+                roles.setdefault(role, canon)
+    extra = _role_mentions(doc.text, roles, mentions)
+    # A role mention ("the Russian President") replaces the adjective inside it ("Russian", NORP).
+    mentions = [m for m in mentions if not any(m.span.overlaps(r.span) for r in extra)] + extra
+    mentions.sort(key=lambda m: m.span)
+    return mentions
+
+
+def _role_before(doc: "Doc", start_char: int) -> str | None:
+    """The role phrase right before a name ("Russian president" in "Russian president Vladimir Putin")."""
+    span = doc.char_span(start_char, start_char + 1, alignment_mode="expand")
+    if span is None:
+        return None
+    i = span.start
+    words: list[str] = []
+    j = i - 1
+    while j >= 0 and len(words) < 3 and doc[j].pos_ in {"PROPN", "ADJ", "NOUN"} and not doc[j].ent_type_ == "PERSON":
+        words.insert(0, doc[j].text)
+        j -= 1
+    if words and words[-1].lower() in ROLE_WORDS:
+        return " ".join(w.lower() for w in words)
+    return None
+
+
+def _role_mentions(text: str, roles: dict[str, str], existing: list[Mention]) -> list[Mention]:
+    """Mentions like "the Russian President" for role phrases introduced next to a name."""
+    found: list[Mention] = []
+    taken = [m.span for m in existing if m.label == "PERSON"]
+    for role, canon in roles.items():
+        if len(role.split()) < 2:
+            continue  # "president" alone is too ambiguous
+        *mods, head = role.split()
+        heads = "|".join(sorted({re.escape(head), "leader"}))
+        pattern = r"\bthe\s+" + "".join(re.escape(w) + r"\s+" for w in mods) + f"(?:{heads})" + r"\b"
+        for m in re.finditer(pattern, text, re.IGNORECASE):
+            span = Span(m.start(), m.end())
+            if not any(span.overlaps(t) for t in taken):
+                found.append(Mention(span=span, text=m.group(0), label="PERSON", canonical=canon))
+    return found

@@ -1,0 +1,174 @@
+"""Core commands: ingest, analyze, stories, story, search, demo."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..model import to_dict
+from ._common import DB_OPTION, JSON_OPTION, console, fail, open_corpus, print_json
+
+DEMO_CORPUS = Path("examples/wikinews-meantime.jsonl")
+
+
+def _ingest(corpus, inputs: list[str], allow_private: bool, quiet: bool = False):
+    from ..ingest import count_hint
+
+    total = count_hint(inputs)
+    columns = [TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}")]
+    with Progress(*columns, console=console, disable=quiet, transient=True) as progress:
+        task = progress.add_task("", total=total)
+
+        def on_item(kind: str, detail: str) -> None:
+            progress.advance(task)
+            if kind == "failed":
+                progress.console.print(f"[yellow]skipped[/yellow] {detail}", highlight=False, markup=False)
+
+        report = corpus.ingest(inputs, allow_private=allow_private, on_item=on_item)
+    return report
+
+
+def register(app: typer.Typer, eval_app: typer.Typer) -> None:
+    @app.command()
+    def ingest(
+        inputs: list[str] = typer.Argument(..., help="Files, folders, globs, URLs, feeds, sitemaps, WARC or JSONL."),
+        db: Optional[str] = DB_OPTION,
+        allow_private: bool = typer.Option(False, "--allow-private", help="Allow URLs on loopback/private addresses."),
+        as_json: bool = JSON_OPTION,
+    ) -> None:
+        """Read articles, analyse them, store them and link them into stories."""
+        corpus = open_corpus(db)
+        try:
+            report = _ingest(corpus, inputs, allow_private)
+        finally:
+            corpus.close()
+        if as_json:
+            print_json({k: v for k, v in to_dict(report).items() if k != "article_ids"})
+        else:
+            typer.echo(report.summary())
+
+    @app.command()
+    def analyze(
+        files: list[str] = typer.Argument(..., help="Inputs to analyse (any format ingest reads)."),
+        published: Optional[str] = typer.Option(None, help="Publication date (YYYY-MM-DD) for inputs without one."),
+    ) -> None:
+        """Print one JSON line of annotations per article, without a store."""
+        from ..analyze import Pipeline
+        from ..ingest import Failure, read
+
+        pipeline = Pipeline()
+        for item in read(files):
+            if isinstance(item, Failure):
+                console.print(f"[yellow]skipped[/yellow] {item}", highlight=False, markup=False)
+                continue
+            if published and not item.published:
+                item.published = published
+            analysis = to_dict(pipeline(item))
+            analysis.update(title=item.title, published=item.published, origin=item.origin)
+            sys.stdout.write(json.dumps(analysis, ensure_ascii=False) + "\n")
+
+    @app.command()
+    def stories(
+        db: Optional[str] = DB_OPTION,
+        limit: int = typer.Option(50, help="How many threads to show."),
+        as_json: bool = JSON_OPTION,
+    ) -> None:
+        """List the stories (threads): id, title, articles, sources, first and last date."""
+        corpus = open_corpus(db)
+        threads = corpus.stories(limit=limit)
+        events = {t.id: corpus.store.events(t.id) for t in threads}
+        corpus.close()
+        if as_json:
+            print_json([{**to_dict(t), "events": [to_dict(e) for e in events[t.id]]} for t in threads])
+            return
+        table = Table(title=f"{len(threads)} stories")
+        for col in ("id", "title", "events", "articles", "sources", "first", "last"):
+            table.add_column(col, overflow="fold")
+        for t in threads:
+            table.add_row(
+                t.id, t.title, str(t.event_count), str(t.article_count), str(t.source_count), t.first_date or "", t.last_date or ""
+            )
+        from rich.console import Console
+
+        Console().print(table)
+
+    @app.command()
+    def story(
+        story_id: str = typer.Argument(..., help="A thread or event id."),
+        db: Optional[str] = DB_OPTION,
+        as_json: bool = JSON_OPTION,
+    ) -> None:
+        """Show one story: events, articles, entities, dates and quotes."""
+        corpus = open_corpus(db)
+        view = corpus.story(story_id)
+        corpus.close()
+        if view is None:
+            fail(f"story {story_id!r}: no such thread or event")
+        if as_json:
+            print_json(view)
+            return
+        from ..views.text import print_story
+
+        print_story(view)
+
+    @app.command()
+    def search(
+        query: str = typer.Argument(..., help="Full-text query (SQLite FTS5 syntax)."),
+        db: Optional[str] = DB_OPTION,
+        limit: int = typer.Option(20),
+        as_json: bool = JSON_OPTION,
+    ) -> None:
+        """Full-text search over titles and texts."""
+        corpus = open_corpus(db)
+        try:
+            hits = corpus.search(query, limit)
+        except Exception as exc:  # StorylineError names the query and the problem
+            fail(str(exc))
+        finally:
+            corpus.close()
+        if as_json:
+            print_json(hits)
+            return
+        for h in hits:
+            typer.echo(f"{h['id']}  {h['published'] or '':10.10}  {h['title']}\n    {h['snippet']}")
+
+    @app.command()
+    def demo(
+        inputs: Optional[list[str]] = typer.Argument(None, help=f"Inputs [default: {DEMO_CORPUS}]."),
+        db: str = typer.Option("out/demo.db", "--db", help="Store file for the demo."),
+        out: str = typer.Option("out/report.html", "--out", help="Where to write the HTML report."),
+    ) -> None:
+        """Ingest a corpus (the bundled Wikinews sample by default), build stories, write a report."""
+        from ..views.report import write_report
+
+        inputs = inputs or [str(DEMO_CORPUS)]
+        if not inputs[0].startswith(("http://", "https://")) and not any(Path(p).exists() for p in inputs):
+            fail(f"{inputs[0]}: not found (run the demo from the project folder, or pass inputs)")
+        Path(db).parent.mkdir(parents=True, exist_ok=True)
+        start = time.perf_counter()
+        corpus = open_corpus(db)
+        try:
+            report = _ingest(corpus, inputs, allow_private=False)
+            threads = corpus.stories()
+            path = write_report(corpus.store, out)
+        finally:
+            corpus.close()
+        elapsed = time.perf_counter() - start
+        table = Table(title=f"{len(threads)} stories from {corpus.store.path}")
+        for col in ("id", "title", "events", "articles", "first", "last"):
+            table.add_column(col, overflow="fold")
+        for t in threads[:15]:
+            table.add_row(t.id, t.title, str(t.event_count), str(t.article_count), t.first_date or "", t.last_date or "")
+        from rich.console import Console
+
+        Console().print(table)
+        typer.echo(f"{report.summary()} in {elapsed:.1f} s")
+        typer.echo(f"{len(threads)} stories; report written to {path.resolve()}")
+        typer.echo(f"Explore: storyline stories --db {db}   |   storyline story <id> --db {db}")

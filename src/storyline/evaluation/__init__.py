@@ -1,0 +1,1 @@
+"""Evaluation commands: score storyline on public benchmark data."""

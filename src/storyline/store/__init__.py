@@ -1,0 +1,430 @@
+"""The embedded store: one SQLite file, WAL, a versioned schema, FTS5 search.
+
+Articles are keyed by their content id (:func:`storyline.model.content_id`), so
+storing the same article twice is a no-op. Writers group their work in
+:meth:`Store.transaction`; a batch is stored whole or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import numpy as np
+
+from ..errors import StorylineError
+from ..model import Analysis, Article, Event, Thread, analysis_from_dict, to_dict
+from .schema import MIGRATIONS
+
+DEFAULT_DB = "storyline.db"
+
+
+def default_path() -> str:
+    """The store path: ``$STORYLINE_DB`` or ``./storyline.db``."""
+    return os.environ.get("STORYLINE_DB") or DEFAULT_DB
+
+
+def entity_id(name: str, type_: str) -> str:
+    """One id per canonical name and type, the same in every article."""
+    key = f"{type_}:{' '.join(name.lower().split())}"
+    return "ent-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+class Store:
+    """A storyline store in one SQLite file (``":memory:"`` for a throwaway one)."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, readonly: bool = False):
+        self.path = str(path if path is not None else default_path())
+        if self.path != ":memory:":
+            parent = Path(self.path).expanduser().resolve().parent
+            if not parent.is_dir():
+                raise StorylineError(f"{self.path}: folder {parent} does not exist")
+        try:
+            if readonly:
+                uri = f"file:{Path(self.path).resolve()}?mode=ro"
+                self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            else:
+                self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA busy_timeout = 30000")
+            if not readonly:
+                if self.path != ":memory:":
+                    self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+                self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StorylineError(f"{self.path}: not a storyline store ({exc})") from exc
+        self._lock = threading.RLock()
+        self._depth = 0
+
+    # -- schema -----------------------------------------------------------------------------
+    @property
+    def version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        current = self.version
+        if current > len(MIGRATIONS):
+            raise StorylineError(
+                f"{self.path}: schema version {current} is newer than this storyline ({len(MIGRATIONS)}); upgrade storyline"
+            )
+        for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
+            # executescript commits first; run each migration as its own transaction.
+            self.db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+
+    # -- transactions -----------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """All writes inside are committed together, or rolled back on error. Nests."""
+        with self._lock:
+            outer = self._depth == 0
+            if outer:
+                self.db.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            try:
+                yield self
+            except BaseException:
+                self._depth -= 1
+                if outer:
+                    self.db.execute("ROLLBACK")
+                raise
+            self._depth -= 1
+            if outer:
+                self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def integrity_check(self) -> str:
+        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+
+    # -- articles ---------------------------------------------------------------------------
+    def has_article(self, article_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def add_article(self, article: Article) -> bool:
+        """Store an article; ``False`` when an article with the same content id is already stored."""
+        cur = self.db.execute(
+            """INSERT OR IGNORE INTO articles
+               (id, title, text, published, url, source, author, language, origin, meta, ingested_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                article.id,
+                article.title,
+                article.text,
+                article.published,
+                article.url,
+                article.source,
+                article.author,
+                article.language,
+                article.origin,
+                json.dumps(article.meta, ensure_ascii=False),
+                datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            ),
+        )
+        return cur.rowcount == 1
+
+    @staticmethod
+    def _article(row: sqlite3.Row) -> Article:
+        return Article(
+            id=row["id"],
+            title=row["title"],
+            text=row["text"],
+            published=row["published"],
+            url=row["url"],
+            source=row["source"],
+            author=row["author"],
+            language=row["language"],
+            origin=row["origin"],
+            meta=json.loads(row["meta"] or "{}"),
+        )
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return self._article(row) if row else None
+
+    def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
+        """Articles by id (in date order), or all of them."""
+        if ids is None:
+            rows = self.db.execute("SELECT * FROM articles ORDER BY published, rowid").fetchall()
+        else:
+            ids = list(ids)
+            rows = []
+            for lo in range(0, len(ids), 500):
+                chunk = ids[lo : lo + 500]
+                rows += self.db.execute(
+                    f"SELECT * FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk
+                ).fetchall()
+            rows.sort(key=lambda r: (r["published"] or "", r["rowid"]))
+        return [self._article(r) for r in rows]
+
+    def count_articles(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Full-text search over titles and texts (FTS5 syntax), best first."""
+        try:
+            rows = self.db.execute(
+                """SELECT a.id, a.title, a.published, a.source,
+                          snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet
+                   FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
+                   WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?""",
+                (query, limit),
+            ).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise StorylineError(f"search {query!r}: {exc}") from exc
+        return [dict(r) for r in rows]
+
+    # -- analyses ---------------------------------------------------------------------------
+    def save_analysis(self, analysis: Analysis) -> None:
+        """Store one article's annotations, with its entities and quotes indexed for look-ups."""
+        aid = analysis.article_id
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO analyses(article_id, data) VALUES (?, ?)",
+                (aid, json.dumps(to_dict(analysis), ensure_ascii=False)),
+            )
+            self.db.execute("DELETE FROM mentions WHERE article_id = ?", (aid,))
+            self.db.execute("DELETE FROM quotes WHERE article_id = ?", (aid,))
+            for m in analysis.entities:
+                eid = m.entity_id or entity_id(m.canonical, m.label)
+                self.db.execute(
+                    "INSERT OR IGNORE INTO entities(id, name, type) VALUES (?, ?, ?)", (eid, m.canonical, m.label)
+                )
+                self.db.execute(
+                    "INSERT INTO mentions(article_id, entity_id, start, end, text) VALUES (?, ?, ?, ?, ?)",
+                    (aid, eid, m.span[0], m.span[1], m.text),
+                )
+            for q in analysis.quotes:
+                eid = entity_id(q.speaker, "PERSON") if q.speaker else None
+                self.db.execute(
+                    """INSERT INTO quotes(article_id, start, end, kind, speaker, entity_id, channel, text)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (aid, q.content[0], q.content[1], q.kind, q.speaker, eid, q.channel, q.text),
+                )
+
+    def analysis(self, article_id: str) -> Analysis | None:
+        row = self.db.execute("SELECT data FROM analyses WHERE article_id = ?", (article_id,)).fetchone()
+        return analysis_from_dict(json.loads(row[0])) if row else None
+
+    def entities(self, article_ids: Iterable[str] | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """Entities with their mention and article counts, most mentioned first."""
+        where, args = "", []
+        if article_ids is not None:
+            ids = list(article_ids)
+            where = f"WHERE m.article_id IN ({','.join('?' * len(ids))})"
+            args = ids
+        rows = self.db.execute(
+            f"""SELECT e.id, e.name, e.type, count(*) AS mentions, count(DISTINCT m.article_id) AS articles
+                FROM mentions m JOIN entities e ON e.id = m.entity_id {where}
+                GROUP BY e.id ORDER BY articles DESC, mentions DESC, e.name LIMIT ?""",
+            [*args, limit],
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def quotes(self, article_ids: Iterable[str] | None = None, speaker_id: str | None = None) -> list[dict[str, Any]]:
+        """Stored quotes, optionally of some articles or of one speaker, in date order."""
+        clauses, args = [], []
+        if article_ids is not None:
+            ids = list(article_ids)
+            clauses.append(f"q.article_id IN ({','.join('?' * len(ids))})")
+            args += ids
+        if speaker_id is not None:
+            clauses.append("q.entity_id = ?")
+            args.append(speaker_id)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self.db.execute(
+            f"""SELECT q.*, a.published, a.title AS article_title FROM quotes q
+                JOIN articles a ON a.id = q.article_id {where} ORDER BY a.published, q.article_id, q.start""",
+            args,
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    # -- embeddings -------------------------------------------------------------------------
+    def save_embedding(self, article_id: str, vector: np.ndarray) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO embeddings(article_id, vector) VALUES (?, ?)",
+            (article_id, np.asarray(vector, dtype=np.float32).tobytes()),
+        )
+
+    def embedding(self, article_id: str) -> np.ndarray | None:
+        row = self.db.execute("SELECT vector FROM embeddings WHERE article_id = ?", (article_id,)).fetchone()
+        return np.frombuffer(row[0], dtype=np.float32) if row else None
+
+    # -- stories ----------------------------------------------------------------------------
+    def next_seq(self) -> int:
+        """The arrival number of the next assigned article."""
+        return int(self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM assignments").fetchone()[0])
+
+    def create_thread(self, thread_id: str, title: str, seq: int) -> None:
+        self.db.execute("INSERT INTO threads(id, title, created_seq) VALUES (?, ?, ?)", (thread_id, title, seq))
+
+    def create_event(self, event_id: str, thread_id: str, title: str, seq: int) -> None:
+        self.db.execute(
+            "INSERT INTO events(id, thread_id, title, created_seq) VALUES (?, ?, ?, ?)",
+            (event_id, thread_id, title, seq),
+        )
+
+    def assign(
+        self,
+        article_id: str,
+        seq: int,
+        event_id: str,
+        thread_id: str,
+        duplicate_of: str | None = None,
+        score: float | None = None,
+    ) -> None:
+        self.db.execute(
+            """INSERT OR REPLACE INTO assignments(article_id, seq, event_id, thread_id, duplicate_of, score)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            (article_id, seq, event_id, thread_id, duplicate_of, score),
+        )
+
+    def assignment(self, article_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM assignments WHERE article_id = ?", (article_id,)).fetchone()
+        return dict(row) if row else None
+
+    def record_merge(self, old_id: str, new_id: str, kind: str, seq: int) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO merges(old_id, new_id, kind, seq) VALUES (?, ?, ?, ?)", (old_id, new_id, kind, seq)
+        )
+
+    def resolve(self, story_id: str) -> str:
+        """Follow recorded merges so that an old event or thread id still finds its story."""
+        seen = {story_id}
+        while True:
+            row = self.db.execute("SELECT new_id FROM merges WHERE old_id = ?", (story_id,)).fetchone()
+            if row is None or row[0] in seen:
+                return story_id
+            story_id = row[0]
+            seen.add(story_id)
+
+    _THREAD_SQL = """
+        SELECT t.id, t.title,
+               min(a.published) AS first_date, max(a.published) AS last_date,
+               count(DISTINCT s.event_id) AS event_count, count(*) AS article_count,
+               count(DISTINCT CASE WHEN s.duplicate_of IS NULL THEN coalesce(a.source, a.id) END) AS source_count,
+               group_concat(DISTINCT a.source) AS sources
+        FROM threads t JOIN assignments s ON s.thread_id = t.id JOIN articles a ON a.id = s.article_id
+    """
+
+    @staticmethod
+    def _thread(row: sqlite3.Row) -> Thread:
+        return Thread(
+            id=row["id"],
+            title=row["title"],
+            first_date=(row["first_date"] or None) and row["first_date"][:10],
+            last_date=(row["last_date"] or None) and row["last_date"][:10],
+            event_count=row["event_count"],
+            article_count=row["article_count"],
+            source_count=row["source_count"],
+            sources=sorted(s for s in (row["sources"] or "").split(",") if s),
+        )
+
+    def threads(self, limit: int | None = None, min_articles: int = 1) -> list[Thread]:
+        """Threads, largest first."""
+        rows = self.db.execute(
+            self._THREAD_SQL
+            + " GROUP BY t.id HAVING count(*) >= ? ORDER BY article_count DESC, last_date DESC, t.id LIMIT ?",
+            (min_articles, -1 if limit is None else limit),
+        ).fetchall()
+        return [self._thread(r) for r in rows]
+
+    def thread(self, thread_id: str) -> Thread | None:
+        thread_id = self.resolve(thread_id)
+        row = self.db.execute(self._THREAD_SQL + " WHERE t.id = ? GROUP BY t.id", (thread_id,)).fetchone()
+        return self._thread(row) if row else None
+
+    def events(self, thread_id: str) -> list[Event]:
+        rows = self.db.execute(
+            """SELECT e.id, e.thread_id, e.title, min(a.published) AS first_date, max(a.published) AS last_date,
+                      count(*) AS article_count,
+                      count(DISTINCT CASE WHEN s.duplicate_of IS NULL THEN coalesce(a.source, a.id) END) AS source_count
+               FROM events e JOIN assignments s ON s.event_id = e.id JOIN articles a ON a.id = s.article_id
+               WHERE e.thread_id = ? GROUP BY e.id ORDER BY first_date, e.created_seq""",
+            (self.resolve(thread_id),),
+        ).fetchall()
+        return [
+            Event(
+                id=r["id"],
+                thread_id=r["thread_id"],
+                title=r["title"],
+                first_date=r["first_date"] and r["first_date"][:10],
+                last_date=r["last_date"] and r["last_date"][:10],
+                article_count=r["article_count"],
+                source_count=r["source_count"],
+            )
+            for r in rows
+        ]
+
+    def story_article_ids(self, story_id: str) -> list[str]:
+        """Ids of the articles of a thread or an event, in date order."""
+        story_id = self.resolve(story_id)
+        rows = self.db.execute(
+            """SELECT s.article_id FROM assignments s JOIN articles a ON a.id = s.article_id
+               WHERE s.thread_id = ? OR s.event_id = ? ORDER BY a.published, s.seq""",
+            (story_id, story_id),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    # -- linking state --
+    def save_link_features(
+        self, article_id: str, seq: int, day: int | None, terms: list[str], vector: dict[str, float], minhash: bytes | None
+    ) -> None:
+        """Keep what the linker computed for one article, so that its state can be rebuilt from the store."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO link_features(article_id, seq, day, terms, vector, minhash) VALUES (?, ?, ?, ?, ?, ?)",
+            (article_id, seq, day, json.dumps(terms, ensure_ascii=False), json.dumps(vector, ensure_ascii=False), minhash),
+        )
+
+    def link_minhash(self, article_id: str) -> bytes | None:
+        row = self.db.execute("SELECT minhash FROM link_features WHERE article_id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def link_history(self, after_seq: int = 0) -> Iterator[dict[str, Any]]:
+        """Assigned articles in arrival order with their embedding and link features (streamed)."""
+        cur = self.db.execute(
+            """SELECT s.seq, s.article_id, s.event_id, s.thread_id, s.duplicate_of, e.vector,
+                      f.day, f.terms, f.vector AS weights
+               FROM assignments s LEFT JOIN embeddings e ON e.article_id = s.article_id
+               LEFT JOIN link_features f ON f.article_id = s.article_id
+               WHERE s.seq > ? ORDER BY s.seq""",
+            (after_seq,),
+        )
+        for row in cur:
+            yield {
+                "seq": row["seq"],
+                "article_id": row["article_id"],
+                "event_id": row["event_id"],
+                "thread_id": row["thread_id"],
+                "duplicate_of": row["duplicate_of"],
+                "vector": None if row["vector"] is None else np.frombuffer(row["vector"], dtype=np.float32),
+                "day": row["day"],
+                "terms": json.loads(row["terms"]) if row["terms"] else [],
+                "weights": json.loads(row["weights"]) if row["weights"] else {},
+            }
+
+    def link_seq_article(self, seq: int) -> str | None:
+        """The article assigned at arrival number ``seq``."""
+        row = self.db.execute("SELECT article_id FROM assignments WHERE seq = ?", (seq,)).fetchone()
+        return row[0] if row else None
+
+    def link_count(self, upto_seq: int | None = None) -> int:
+        """How many articles are assigned (up to an arrival number)."""
+        if upto_seq is None:
+            return int(self.db.execute("SELECT count(*) FROM assignments").fetchone()[0])
+        return int(self.db.execute("SELECT count(*) FROM assignments WHERE seq <= ?", (upto_seq,)).fetchone()[0])

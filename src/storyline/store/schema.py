@@ -1,0 +1,124 @@
+"""The store's schema as an ordered list of migrations.
+
+``PRAGMA user_version`` records how many have been applied. Append new
+migrations at the end; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: articles, full-text index, analyses, entities, quotes, embeddings, stories
+    """
+    CREATE TABLE articles (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        published TEXT,
+        url TEXT,
+        source TEXT,
+        author TEXT,
+        language TEXT,
+        origin TEXT,
+        meta TEXT NOT NULL DEFAULT '{}',
+        ingested_at TEXT NOT NULL
+    );
+    CREATE INDEX articles_published ON articles(published);
+    CREATE INDEX articles_url ON articles(url);
+
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, content='articles', content_rowid='rowid', tokenize='porter unicode61'
+    );
+    CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+    END;
+    CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+
+    CREATE TABLE analyses (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        data TEXT NOT NULL
+    );
+
+    CREATE TABLE entities (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL
+    );
+    CREATE INDEX entities_name ON entities(name);
+
+    CREATE TABLE mentions (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        entity_id TEXT NOT NULL REFERENCES entities(id),
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX mentions_entity ON mentions(entity_id);
+    CREATE INDEX mentions_article ON mentions(article_id);
+
+    CREATE TABLE quotes (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        speaker TEXT,
+        entity_id TEXT,
+        channel TEXT,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX quotes_article ON quotes(article_id);
+    CREATE INDEX quotes_entity ON quotes(entity_id);
+
+    CREATE TABLE embeddings (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        vector BLOB NOT NULL
+    );
+
+    CREATE TABLE threads (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        created_seq INTEGER NOT NULL
+    );
+    CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        thread_id TEXT NOT NULL REFERENCES threads(id),
+        title TEXT NOT NULL,
+        created_seq INTEGER NOT NULL
+    );
+    CREATE INDEX events_thread ON events(thread_id);
+    CREATE TABLE assignments (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL UNIQUE,
+        event_id TEXT NOT NULL REFERENCES events(id),
+        thread_id TEXT NOT NULL REFERENCES threads(id),
+        duplicate_of TEXT,
+        score REAL
+    );
+    CREATE INDEX assignments_event ON assignments(event_id);
+    CREATE INDEX assignments_thread ON assignments(thread_id);
+    CREATE TABLE merges (
+        old_id TEXT PRIMARY KEY,
+        new_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        seq INTEGER NOT NULL
+    );
+    """,
+    # 2: linking features per assigned article (terms for TF-IDF, weighted vector, MinHash signature)
+    """
+    CREATE TABLE link_features (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        day INTEGER,
+        terms TEXT NOT NULL,
+        vector TEXT NOT NULL,
+        minhash BLOB
+    );
+    CREATE INDEX link_features_seq ON link_features(seq);
+    """,
+]
