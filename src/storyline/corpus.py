@@ -128,24 +128,27 @@ class Corpus:
         batch = sorted(batch, key=lambda a: a.published or "")  # date order within the batch; stable
         analyses = list(self.pipeline.pipe(batch))
         vectors = embed([article_text_for_embedding(a.title, a.text) for a in batch])
-        with self.store.transaction():
-            for article, analysis, vector in zip(batch, analyses, vectors):
-                self.store.add_article(article)
-                self.store.save_analysis(analysis)
-                self.store.save_embedding(article.id, vector)
-                people = [m.canonical for m in analysis.entities]
-                self.linker.add(
-                    LinkItem(
-                        article_id=article.id,
-                        published=article.date,
-                        embedding=vector,
-                        title=article.title,
-                        text=article.text,
-                        source=article.source,
-                        entities=people,
+        try:
+            with self.store.transaction():
+                for article, analysis, vector in zip(batch, analyses, vectors):
+                    self.store.add_article(article)
+                    self.store.save_analysis(analysis)
+                    self.store.save_embedding(article.id, vector)
+                    self.linker.add(
+                        LinkItem(
+                            article_id=article.id,
+                            published=article.date,
+                            embedding=vector,
+                            title=article.title,
+                            text=article.text,
+                            source=article.source,
+                            entities=[m.canonical for m in analysis.entities],
+                        )
                     )
-                )
-        self.linker.commit()
+        except BaseException:
+            self._linker = None  # its memory holds the rolled-back batch: reload from the store next time
+            raise
+        self.linker.close()  # saves the on-disk vector index; the linker stays usable
         for article in batch:
             report.ingested += 1
             report.article_ids.append(article.id)

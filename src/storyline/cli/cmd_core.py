@@ -35,6 +35,15 @@ def _ingest(corpus, inputs: list[str], allow_private: bool, quiet: bool = False)
     return report
 
 
+def _story_table(title: str, extra: tuple[str, ...] = ()) -> Table:
+    table = Table(title=title)
+    table.add_column("id", no_wrap=True)
+    table.add_column("title", ratio=1, no_wrap=True, overflow="ellipsis", min_width=20)
+    for col in ("events", "articles", *extra, "first", "last"):
+        table.add_column(col, no_wrap=True, justify="right" if col in ("events", "articles", "sources") else "left")
+    return table
+
+
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     @app.command()
     def ingest(
@@ -88,9 +97,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         if as_json:
             print_json([{**to_dict(t), "events": [to_dict(e) for e in events[t.id]]} for t in threads])
             return
-        table = Table(title=f"{len(threads)} stories")
-        for col in ("id", "title", "events", "articles", "sources", "first", "last"):
-            table.add_column(col, overflow="fold")
+        table = _story_table(f"{len(threads)} stories", ("sources",))
         for t in threads:
             table.add_row(
                 t.id, t.title, str(t.event_count), str(t.article_count), str(t.source_count), t.first_date or "", t.last_date or ""
@@ -161,11 +168,11 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         finally:
             corpus.close()
         elapsed = time.perf_counter() - start
-        table = Table(title=f"{len(threads)} stories from {corpus.store.path}")
-        for col in ("id", "title", "events", "articles", "first", "last"):
-            table.add_column(col, overflow="fold")
+        table = _story_table(f"{len(threads)} stories (largest 15) from {corpus.store.path}", ("sources",))
         for t in threads[:15]:
-            table.add_row(t.id, t.title, str(t.event_count), str(t.article_count), t.first_date or "", t.last_date or "")
+            table.add_row(
+                t.id, t.title, str(t.event_count), str(t.article_count), str(t.source_count), t.first_date or "", t.last_date or ""
+            )
         from rich.console import Console
 
         Console().print(table)
