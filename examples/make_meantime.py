@@ -23,6 +23,7 @@ def detokenize(tokens: list[str]) -> str:
     out: list[str] = []
     open_quote = False
     for tok in tokens:
+        tok = {"``": '"', "''": '"'}.get(tok, tok)
         if tok == '"':
             if open_quote:
                 out.append('"')

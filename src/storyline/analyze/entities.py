@@ -28,6 +28,14 @@ ROLE_WORDS = {
     "governor", "mayor", "pope", "singer", "star", "spokesman", "spokeswoman", "director", "head", "founder",
 }
 _SPACES = re.compile(r"\s+")
+# Common short forms that spaCy labels as separate entities.
+ALIASES = {
+    "us": "United States", "u.s.": "United States", "u.s": "United States", "usa": "United States",
+    "u.s.a.": "United States", "america": "United States", "the united states": "United States",
+    "uk": "United Kingdom", "u.k.": "United Kingdom", "britain": "United Kingdom", "great britain": "United Kingdom",
+    "un": "United Nations", "u.n.": "United Nations", "eu": "European Union", "e.u.": "European Union",
+}
+NOT_ENTITIES = {"utc", "gmt", "est", "edt", "pst", "pdt", "bst", "cet"}
 
 
 def clean_name(text: str) -> str:
@@ -38,7 +46,10 @@ def clean_name(text: str) -> str:
     words = name.split(" ")
     while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
         words = words[1:]
-    return " ".join(words).strip(" ,.;:")
+    name = " ".join(words).strip(" ,;:")
+    if name.endswith(".") and not re.search(r"(?:\b[A-Za-z]\.)+$", name):
+        name = name[:-1]  # a sentence full stop, not the dot of an abbreviation such as "U.S."
+    return ALIASES.get(name.lower(), name)
 
 
 def _tokens(name: str) -> list[str]:
@@ -58,7 +69,7 @@ def resolve_mentions(doc: "Doc") -> list[Mention]:
         if ent.label_ not in KEEP:
             continue
         name = clean_name(ent.text)
-        if not name or not any(ch.isalpha() for ch in name):
+        if not name or not any(ch.isalpha() for ch in name) or name.lower() in NOT_ENTITIES:
             continue
         raw.append((Span(ent.start_char, ent.end_char), ent.text, ent.label_, name))
 

@@ -33,3 +33,8 @@ def open_corpus(db: str | None):
         return Corpus(db)
     except StorylineError as exc:
         fail(str(exc))
+
+
+def stdout_console() -> Console:
+    """A console for tables on stdout; wide when piped, so that ids are never cut."""
+    return Console() if sys.stdout.isatty() else Console(width=160)

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ..model import to_dict
-from ._common import DB_OPTION, JSON_OPTION, console, fail, open_corpus, print_json
+from ._common import DB_OPTION, JSON_OPTION, console, fail, open_corpus, print_json, stdout_console
 
 DEMO_CORPUS = Path("examples/wikinews-meantime.jsonl")
 
@@ -37,8 +37,8 @@ def _ingest(corpus, inputs: list[str], allow_private: bool, quiet: bool = False)
 
 def _story_table(title: str, extra: tuple[str, ...] = ()) -> Table:
     table = Table(title=title)
-    table.add_column("id", no_wrap=True)
-    table.add_column("title", ratio=1, no_wrap=True, overflow="ellipsis", min_width=20)
+    table.add_column("id", no_wrap=True, min_width=18)
+    table.add_column("title", max_width=60, no_wrap=True, overflow="ellipsis")
     for col in ("events", "articles", *extra, "first", "last"):
         table.add_column(col, no_wrap=True, justify="right" if col in ("events", "articles", "sources") else "left")
     return table
@@ -102,9 +102,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             table.add_row(
                 t.id, t.title, str(t.event_count), str(t.article_count), str(t.source_count), t.first_date or "", t.last_date or ""
             )
-        from rich.console import Console
-
-        Console().print(table)
+        stdout_console().print(table)
 
     @app.command()
     def story(
@@ -173,9 +171,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             table.add_row(
                 t.id, t.title, str(t.event_count), str(t.article_count), str(t.source_count), t.first_date or "", t.last_date or ""
             )
-        from rich.console import Console
-
-        Console().print(table)
+        stdout_console().print(table)
         typer.echo(f"{report.summary()} in {elapsed:.1f} s")
         typer.echo(f"{len(threads)} stories; report written to {path.resolve()}")
         typer.echo(f"Explore: storyline stories --db {db}   |   storyline story <id> --db {db}")
