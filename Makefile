@@ -4,6 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CHROMIUM := /usr/bin/chromium
+
 .PHONY: install demo test lock clean
 
 $(STAMP): requirements.lock pyproject.toml
@@ -15,10 +18,15 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# The web UI's end-to-end tests drive Debian's Chromium through Playwright.
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
 demo: install
 	HF_HUB_OFFLINE=1 $(BIN)/storyline demo
 
-test: install
+test: install $(CHROMIUM)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
 
 # Re-pin every dependency with hashes (needs the registry; run after editing pyproject.toml).

@@ -53,3 +53,14 @@ def test_same_person_same_entity_id_across_articles():
     ids_a = {entity_id(m.canonical, m.label) for m in a if m.canonical == "Vladimir Putin"}
     ids_b = {entity_id(m.canonical, m.label) for m in b if m.canonical == "Vladimir Putin"}
     assert ids_a and ids_a == ids_b
+
+
+def test_short_name_joins_the_full_name_known_in_the_store(tmp_path):
+    import storyline
+    from storyline.model import Article
+
+    with storyline.open(str(tmp_path / "e.db")) as corpus:
+        corpus.add([Article(title="Talks", text="Vladimir Putin met the envoy in Moscow on Monday.", published="2020-01-01")])
+        corpus.add([Article(title="Later", text="Putin said on Tuesday that the talks went well.", published="2020-01-02")])
+        names = {e["name"] for e in corpus.store.entities()}
+    assert "Vladimir Putin" in names and "Putin" not in names

@@ -122,6 +122,7 @@ class Corpus:
         return report
 
     def _store_batch(self, batch: list[Article], report: IngestReport, notify: Callable[[str, str], None]) -> None:
+        from .analyze.entities import link_short_names
         from .embed import article_text_for_embedding, embed
         from .link import LinkItem
 
@@ -132,6 +133,7 @@ class Corpus:
             with self.store.transaction():
                 for article, analysis, vector in zip(batch, analyses, vectors):
                     self.store.add_article(article)
+                    link_short_names(analysis, self.store.person_names)
                     self.store.save_analysis(analysis)
                     self.store.save_embedding(article.id, vector)
                     self.linker.add(

@@ -10,9 +10,9 @@ resolved when they recur on their own ("the Russian President").
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
-from ..model import Mention, Span
+from ..model import Analysis, Mention, Span
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -135,3 +135,26 @@ def _role_mentions(text: str, roles: dict[str, str], existing: list[Mention]) ->
             if not any(span.overlaps(t) for t in taken):
                 found.append(Mention(span=span, text=m.group(0), label="PERSON", canonical=canon))
     return found
+
+
+def link_short_names(analysis: Analysis, full_names: Callable[[str], list[str]]) -> None:
+    """Give a one-word person name the full name it has elsewhere in the store, when that is unambiguous.
+
+    An article that only says "Putin" joins the entity "Vladimir Putin" known
+    from other articles, and so do the quotes attributed to him;
+    ``full_names(word)`` lists the stored person names that begin or end with ``word``.
+    """
+    cache: dict[str, str] = {}
+
+    def full(name: str) -> str:
+        if name not in cache:
+            found = full_names(name) if " " not in name else []
+            cache[name] = found[0] if len(found) == 1 else name
+        return cache[name]
+
+    for m in analysis.entities:
+        if m.label == "PERSON":
+            m.canonical = full(m.canonical)
+    for q in analysis.quotes:
+        if q.speaker:
+            q.speaker = full(q.speaker)

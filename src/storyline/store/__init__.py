@@ -217,6 +217,14 @@ class Store:
                     (aid, q.content[0], q.content[1], q.kind, q.speaker, eid, q.channel, q.text),
                 )
 
+    def person_names(self, word: str) -> list[str]:
+        """Stored multi-word person names that begin or end with ``word`` ("Putin" → "Vladimir Putin")."""
+        rows = self.db.execute(
+            "SELECT DISTINCT name FROM entities WHERE type = 'PERSON' AND (name LIKE ? OR name LIKE ?) LIMIT 5",
+            (f"% {word}", f"{word} %"),
+        ).fetchall()
+        return [r[0] for r in rows]
+
     def analysis(self, article_id: str) -> Analysis | None:
         row = self.db.execute("SELECT data FROM analyses WHERE article_id = ?", (article_id,)).fetchone()
         return analysis_from_dict(json.loads(row[0])) if row else None
