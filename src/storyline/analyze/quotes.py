@@ -1,0 +1,432 @@
+"""Quotations and attributions: who said what, and through which channel.
+
+Works on a parsed spaCy ``Doc`` of the whole article so that parsing happens
+once. Three kinds of :class:`~storyline.model.Quote` are found:
+
+* **direct**: a quoted stretch that stands as its own utterance, with the
+  attribution before, after or in the middle ("“…,” John said, “…”" gives two
+  quotes with the same speaker). A quotation that carries on in the next
+  paragraphs, or a quote in a sentence of its own right after an attributed one,
+  takes that quote's speaker.
+* **mixed**: quoted words inside a reporting clause ("called it ‘ridiculous’");
+  the reporting verb must govern the quoted words.
+* **indirect**: a reported clause ("said that …", "told X that …",
+  "according to X, …").
+
+Quoted words with no reporting verb (scare quotes, titles, wording of laws) are
+not quotes. Text is split into *windows*: stretches between sentence ends that
+lie outside quotation marks, so that punctuation inside a quotation never cuts
+the attribution off from the quote.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from storyline.analyze.quotes_lexicon import (
+    CHANNEL_NOUNS,
+    CHANNEL_PREPS,
+    CHANNEL_VERBS,
+    NAMING_VERBS,
+    PLATFORMS,
+    SPEECH_VERBS,
+    THOUGHT_VERBS,
+)
+from storyline.analyze.quotes_marks import QuoteSegment, find_quote_segments
+from storyline.analyze.quotes_speakers import SpeakerIndex
+from storyline.model import Mention, Quote, Span
+
+_SENT_END = {".", "!", "?"}
+_OBJECT_COMPLEMENT_VERBS = NAMING_VERBS | {"tell", "urge", "ask", "warn", "advise", "remind"}
+_LEAD_IN = (",", ":", "—", "–", "-", "(")
+_SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+_FUNCTION_WORDS = {"of", "the", "a", "an", "and", "for", "to", "in", "on", "at", "by", "with", "or"}
+_ENT_CHANNEL_LABELS = {"ORG", "PRODUCT", "WORK_OF_ART", "FAC"}
+_TRIM = " \t\n,.;:—–-"
+# "PENCE: Well, look …" (transcripts) and "Graham: Trump’s … Destroying GOP" (headlines).
+_COLON_LINE = re.compile(r"^([A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){0,4})[ \t]*:[ \t]+(\S[^\n]{10,})$", re.MULTILINE)
+_COLON_STOP = {"photo", "image", "read", "update", "note", "editor", "source", "watch", "related", "warning", "q", "a"}
+# “…” ― Adriana Rodarte: a quote signed with a dash and a name at the end of its line.
+_DASH_SIGNATURE = re.compile(r"^[ \t]*([―—–-])[ \t]*([A-Z][^\n,;()]{1,60})")
+
+
+@dataclass
+class _Attribution:
+    """The attribution a quote gets: cue token, source span, speaker and channel."""
+
+    cue: Span | None
+    source: Span | None
+    speaker: str
+    channel: str | None
+
+
+class _Article:
+    """Per-article indexes shared by the three quote finders."""
+
+    def __init__(self, doc: Doc, entities: list[Mention] | None):
+        self.doc = doc
+        self.text = doc.text
+        self.segments = find_quote_segments(self.text)
+        self.seg_of = [-1] * len(doc)
+        for k, seg in enumerate(self.segments):
+            span = doc.char_span(seg.outer_start, seg.outer_end, alignment_mode="expand")
+            if span is not None:
+                for t in span:
+                    self.seg_of[t.i] = k
+        self.window_of = self._windows()
+        self.speakers = SpeakerIndex(doc, entities, [(s.outer_start, s.outer_end) for s in self.segments])
+        self.para_starts = [0] + [i + 1 for i, ch in enumerate(self.text) if ch == "\n"]
+
+    def _windows(self) -> list[int]:
+        """Window number of each token; windows end at sentence ends and line breaks outside quotes."""
+        out, w = [], 0
+        for t in self.doc:
+            out.append(w)
+            if self.seg_of[t.i] < 0 and (t.text in _SENT_END or (t.is_space and "\n" in t.text)):
+                w += 1
+        return out
+
+    def paragraph(self, pos: int) -> int:
+        return bisect.bisect_right(self.para_starts, pos) - 1
+
+    def window_tokens(self, w: int) -> list[Token]:
+        lo = bisect.bisect_left(self.window_of, w)
+        hi = bisect.bisect_right(self.window_of, w)
+        return [self.doc[i] for i in range(lo, hi)]
+
+    def segment_tokens(self, k: int) -> list[Token]:
+        seg = self.segments[k]
+        span = self.doc.char_span(seg.outer_start, seg.outer_end, alignment_mode="expand")
+        return list(span) if span is not None else []
+
+    def outside(self, t: Token) -> bool:
+        return self.seg_of[t.i] < 0
+
+
+def _is_cue(t: Token, lemmas: frozenset[str] = SPEECH_VERBS) -> bool:
+    if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
+        return True
+    return t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in lemmas
+
+
+def _cue_span(t: Token) -> Span:
+    if t.lower_ == "according":
+        return Span(t.idx, t.doc[t.i + 1].idx + len(t.doc[t.i + 1]))
+    end = t.idx + len(t)
+    for c in t.children:
+        if c.dep_ == "prt" and c.i == t.i + 1:
+            end = c.idx + len(c)
+    return Span(t.idx, end)
+
+
+def _extent(text: str, tokens: list[Token], trim: str = _TRIM) -> Span | None:
+    """Character extent of ``tokens`` with leading/trailing punctuation and spaces trimmed."""
+    if not tokens:
+        return None
+    start = min(t.idx for t in tokens)
+    end = max(t.idx + len(t) for t in tokens)
+    return _extent_chars(text, start, end, trim)
+
+
+def _extent_chars(text: str, start: int, end: int, trim: str = _TRIM) -> Span | None:
+    """``[start, end)`` with trimmable characters removed at both ends."""
+    while start < end and text[start] in trim:
+        start += 1
+    while end > start and text[end - 1] in trim:
+        end -= 1
+    return Span(start, end) if end > start else None
+
+
+def _subject(art: _Article, cue: Token) -> Token | None:
+    """The speaker token of a cue: its subject, the object of "according to", or a relative's head.
+
+    Subjects inside quotation marks are skipped: a parser may take a word of the quote as the subject.
+    """
+    if cue.lower_ == "according":
+        to = cue.doc[cue.i + 1]
+        return next((c for c in to.children if c.dep_ == "pobj"), None)
+    node: Token | None = cue
+    for _ in range(3):
+        if node is None:
+            break
+        subj = next((c for c in node.children if c.dep_ in _SUBJECTS and art.outside(c)), None)
+        if subj is not None:
+            if subj.lower_ in ("who", "which", "that") and node.dep_ == "relcl":
+                return node.head
+            return subj
+        agent = next((c for c in node.children if c.dep_ == "agent"), None)
+        if agent is not None:
+            return next((c for c in agent.children if c.dep_ == "pobj"), None)
+        if node.dep_ == "relcl":
+            return node.head
+        if node.dep_ not in ("conj", "xcomp", "advcl", "ccomp", "acl") or node.head is node:
+            break
+        node = node.head
+    return None
+
+
+def _source_span(art: _Article, subj: Token) -> Span | None:
+    """The subject's whole noun phrase (appositions and relative clauses included), outside quotations."""
+    keep = [t for t in subj.subtree if art.outside(t)]
+    return _extent(art.text, keep or [subj])
+
+
+def _entity_text(t: Token) -> str | None:
+    """The named entity (or platform) a token is part of, without a leading "the"."""
+    if t.ent_type_ in _ENT_CHANNEL_LABELS:
+        ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
+        if ent is not None:
+            words = ent.text.split()
+            return " ".join(words[1:] if words and words[0].lower() == "the" else words)
+    if t.text in PLATFORMS:
+        return t.text
+    return None
+
+
+def _channel_from(head: Token) -> str | None:
+    """A channel named by ``head``'s prepositional or object dependents (two levels deep)."""
+    for c in head.children:
+        if c.dep_ == "prep" and c.lower_ in CHANNEL_PREPS:
+            for obj in c.children:
+                if obj.dep_ != "pobj":
+                    continue
+                name = _entity_text(obj)
+                if name:
+                    return name
+                if obj.lemma_.lower() in CHANNEL_NOUNS:
+                    deeper = _channel_from(obj)
+                    if deeper:
+                        return deeper
+        if c.dep_ in ("dobj", "dative") and head.lemma_.lower() in ("tell", "interview"):
+            name = _entity_text(c)
+            if name:
+                return name
+    return None
+
+
+def _channel(art: _Article, cue: Token) -> str | None:
+    """The channel of a cue: on/to/in/with an outlet, or a "speaking to X" phrase attached to it."""
+    name = _channel_from(cue)
+    if name:
+        return name
+    for t in cue.children:
+        if t.dep_ in ("advcl", "npadvmod", "conj") and t.lemma_.lower() in CHANNEL_VERBS:
+            name = _channel_from(t)
+            if name:
+                return name
+    return None
+
+
+class _Finder:
+    """Runs the direct/mixed and indirect passes over one article."""
+
+    def __init__(self, doc: Doc, entities: list[Mention] | None):
+        self.art = _Article(doc, entities)
+        self.quotes: list[Quote] = []
+        self.last: tuple[str, int] | None = None  # previous speaker and where it was named
+
+    def attribute(self, cue: Token) -> _Attribution | None:
+        subj = _subject(self.art, cue)
+        if subj is None:
+            return None
+        source = _source_span(self.art, subj)
+        if source is None:
+            return None
+        speaker = self.art.speakers.resolve(source, subj.text, self.art.text, self.last)
+        return _Attribution(_cue_span(cue), source, speaker, _channel(self.art, cue))
+
+    def add(self, content: Span, kind: str, att: _Attribution) -> Quote:
+        q = Quote(
+            content=content,
+            text=content.text(self.art.text),
+            kind=kind,  # type: ignore[arg-type]
+            source=att.source,
+            speaker=att.speaker,
+            cue=att.cue,
+            channel=att.channel,
+        )
+        self.quotes.append(q)
+        if att.source is not None:
+            self.last = (att.speaker, att.source.start)
+        return q
+
+    # --- direct and mixed -------------------------------------------------------------
+
+    def _lead(self, seg: QuoteSegment, window: list[Token]) -> str:
+        """Outside text of the window before the segment."""
+        before = [t for t in window if t.idx < seg.outer_start and self.art.outside(t)]
+        return "".join(t.text_with_ws for t in before).strip()
+
+    def _nearest_cue(self, k: int, window: list[Token], governing: bool) -> Token | None:
+        toks = self.art.segment_tokens(k)
+        if not toks:
+            return None
+        lo, hi = toks[0].i, toks[-1].i
+        inside = set(range(lo, hi + 1))
+        best, best_d = None, 10**9
+        for t in window:
+            if not self.art.outside(t) or not _is_cue(t):
+                continue
+            if governing and not any(t in tok.ancestors for tok in toks[1:-1] or toks):
+                continue
+            d = lo - t.i if t.i < lo else t.i - hi
+            d += 0 if t.i > hi else 1  # prefer the cue after ("…," he said) on a tie
+            if t.i not in inside and d < best_d:
+                best, best_d = t, d
+        return best
+
+    def _looks_like_title(self, seg: QuoteSegment) -> bool:
+        words = [w for w in self.art.text[seg.inner_start : seg.inner_end].split() if w[:1].isalnum()]
+        content = [w for w in words if w.lower() not in _FUNCTION_WORDS]
+        return bool(content) and all(w[:1].isupper() or w[:1].isdigit() for w in content)
+
+    def direct_and_mixed(self) -> None:
+        art = self.art
+        prev: Quote | None = None
+        prev_att: _Attribution | None = None
+        taken = [q.content for q in self.quotes]
+        for k, seg in enumerate(art.segments):
+            toks = art.segment_tokens(k)
+            if not toks or any(c.start <= seg.inner_start < c.end for c in taken):
+                continue
+            window = art.window_tokens(art.window_of[toks[0].i])
+            lead = self._lead(seg, window)
+            content = Span(seg.inner_start, seg.inner_end)
+            starts_para = not art.text[art.para_starts[art.paragraph(seg.outer_start)] : seg.outer_start].strip()
+            direct = not lead or lead.endswith(_LEAD_IN) or seg.continues or starts_para
+            cue_tok: Token | None = None
+            if not direct:
+                cue_tok = self._nearest_cue(k, window, governing=True)
+                if cue_tok is not None and cue_tok.i < toks[0].i:
+                    # "He said “…”" with no comma still reads as a direct quotation.
+                    gap = [t for t in window if cue_tok.i < t.i < toks[0].i and art.outside(t)]
+                    direct = not [t for t in gap if not t.is_punct]
+            if direct:
+                cue_tok = self._nearest_cue(k, window, governing=False)
+            if cue_tok is None:
+                att = self._signed(seg) if direct else None
+                att = att or self._inherited(seg, prev, prev_att, direct)
+                if att is None:
+                    continue
+            else:
+                if not direct and self._looks_like_title(seg) and cue_tok.lemma_.lower() not in NAMING_VERBS:
+                    continue
+                att = self.attribute(cue_tok)
+                if att is None:
+                    continue
+            prev = self.add(content, "direct" if direct else "mixed", att)
+            prev_att = att
+
+    def _signed(self, seg: QuoteSegment) -> _Attribution | None:
+        """Attribution from a dash signature right after the quote ("“…” ― Jane Roe")."""
+        m = _DASH_SIGNATURE.match(self.art.text, seg.outer_end)
+        if m is None:
+            return None
+        source = Span(m.start(2), m.start(2) + len(m.group(2).rstrip(" .")))
+        last_word = source.text(self.art.text).split()[-1]
+        speaker = self.art.speakers.resolve(source, last_word, self.art.text, None)
+        return _Attribution(Span(m.start(1), m.end(1)), source, speaker, None)
+
+    def colon_lines(self) -> None:
+        """Lines that open with a name and a colon: transcripts and headline attributions."""
+        art = self.art
+        for m in _COLON_LINE.finditer(art.text):
+            prefix = m.group(1)
+            if prefix.split()[0].lower().strip(".") in _COLON_STOP:
+                continue
+            source = Span(m.start(1), m.end(1))
+            named = art.speakers.inside(source)
+            if named is None and not (prefix.isupper() and len(prefix) > 2):
+                continue
+            content = _extent_chars(art.text, m.start(2), m.end(2))
+            if content is None:
+                continue
+            colon = art.text.index(":", m.end(1))
+            speaker = named.canonical if named else art.speakers.expand(prefix)
+            kind = "direct" if prefix.isupper() else "indirect"
+            self.add(content, kind, _Attribution(Span(colon, colon + 1), source, speaker, None))
+
+    def _inherited(
+        self, seg: QuoteSegment, prev: Quote | None, prev_att: _Attribution | None, direct: bool
+    ) -> _Attribution | None:
+        """Attribution carried over from the previous quote, for follow-on quotations."""
+        if not direct or prev is None or prev_att is None or prev.kind != "direct":
+            return None
+        art = self.art
+        p_here, p_prev = art.paragraph(seg.outer_start), art.paragraph(prev.content.start)
+        if seg.continues or p_here == p_prev:
+            return prev_att
+        between = art.text[prev.content.end : seg.outer_start]
+        # The previous paragraph ended with the attributed quote: the next one opens with a quote.
+        last_para_end = art.para_starts[art.paragraph(seg.outer_start)]
+        tail = art.text[prev.content.end : last_para_end]
+        if not any(ch in tail for ch in "“\"") and len(tail) < 120 and between.count("\n\n") <= 1:
+            return prev_att
+        return None
+
+    # --- indirect -----------------------------------------------------------------------
+
+    def _clause(self, cue: Token) -> list[Token] | None:
+        """The reported clause of a cue (ccomp, parenthetical head, or "according to" host)."""
+        if cue.lower_ == "according":
+            host = cue.head
+            if host is cue:
+                return None
+            skip = set(t.i for t in cue.subtree)
+            return [x for x in host.subtree if x.i not in skip]
+        comp = next((c for c in cue.children if c.dep_ == "ccomp"), None)
+        if comp is not None:
+            return list(comp.subtree)
+        objects = [c for c in cue.children if c.dep_ in ("dobj", "dative")]
+        complement = next((c for c in cue.children if c.dep_ in ("oprd", "xcomp")), None)
+        if objects and complement is not None and cue.lemma_.lower() in _OBJECT_COMPLEMENT_VERBS:
+            # "called the charges unsubstantiated", "told his advisers to find a way"
+            return [t for c in (*objects, complement) for t in c.subtree]
+        if cue.dep_ == "parataxis" and cue.head is not cue:
+            skip = set(t.i for t in cue.subtree)
+            return [t for t in cue.head.subtree if t.i not in skip]
+        return None
+
+    def indirect(self) -> None:
+        art = self.art
+        quoted = [(q.content.start, q.content.end) for q in self.quotes]
+        for t in art.doc:
+            if not art.outside(t) or not _is_cue(t, SPEECH_VERBS | THOUGHT_VERBS):
+                continue
+            clause = self._clause(t)
+            if not clause:
+                continue
+            # Keep the part of the clause on one side of the cue.
+            left = [c for c in clause if c.i < t.i]
+            right = [c for c in clause if c.i > t.i]
+            side = max(left, right, key=lambda ts: sum(not x.is_punct for x in ts))
+            content = _extent(art.text, side, _TRIM + "“”\"")
+            if content is None or len(content) < 8:
+                continue
+            covered = sum(max(0, min(b, content.end) - max(a, content.start)) for a, b in quoted)
+            if covered >= 0.5 * len(content):
+                continue
+            earlier = [q for q in self.quotes if q.source is not None and q.source.start < t.idx]
+            self.last = (earlier[-1].speaker or "", earlier[-1].source.start) if earlier else None  # type: ignore[union-attr]
+            att = self.attribute(t)
+            if att is None:
+                continue
+            self.add(content, "indirect", att)
+
+
+def find_quotes(doc: Doc, entities: list[Mention] | None = None) -> list[Quote]:
+    """All quotations in a parsed article, each with its speaker, cue and channel.
+
+    ``entities`` are the pipeline's mentions for the same text; their
+    ``canonical`` names are used as speaker names. Without them, spaCy's own
+    entities of ``doc`` are used.
+    """
+    finder = _Finder(doc, entities)
+    finder.colon_lines()
+    finder.direct_and_mixed()
+    finder.indirect()
+    return sorted(finder.quotes, key=lambda q: (q.content.start, q.content.end))
