@@ -1,0 +1,153 @@
+"""What every ingest reader shares: the failure record, the limits, decoding and dates.
+
+The limits are deliberate product decisions, kept here in one place:
+
+* one article's text may be at most :data:`MAX_TEXT_BYTES` (5 MB). A bigger text
+  file is refused before it is read, not truncated: a cut article would look
+  complete downstream and silently lose its end.
+* one HTML page (a file, a decompressed ``.html.gz``, a download or a WARC
+  record) may be at most :data:`MAX_PAGE_BYTES` (10 MB).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..model import Article
+
+MAX_TEXT_BYTES = 5 * 1024 * 1024
+MAX_PAGE_BYTES = 10 * 1024 * 1024
+MAX_TITLE_CHARS = 200
+
+#: File signatures of common binary formats, so a renamed file is named in the error.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"%PDF", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive (or Office document)"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed data"),
+    (b"BZh", "bzip2-compressed data"),
+    (b"\x7fELF", "executable"),
+    (b"SQLite format 3\x00", "SQLite database"),
+)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One input (or one record of an input) that could not be read, and why."""
+
+    origin: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.reason}"
+
+
+Item = Article | Failure
+Items = Iterator[Item]
+
+
+class Unreadable(Exception):
+    """Raised inside a reader for one input; turned into a :class:`Failure` by the caller."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def human_size(n: int) -> str:
+    """``10485760`` -> ``'10.0 MB'`` (binary megabytes, as the limits are)."""
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} kB"
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def binary_kind(head: bytes) -> str | None:
+    """Name the binary format of content starting with ``head``, or ``None`` if it may be text.
+
+    Known signatures are named; otherwise a NUL byte in the first 8 kB marks binary
+    data (text in UTF-8 and the legacy 8-bit encodings never holds NUL).
+    """
+    for magic, name in _MAGIC:
+        if head.startswith(magic):
+            return name
+    if b"\x00" in head[:8192]:
+        return "binary data"
+    return None
+
+
+def decode_text(data: bytes, *, encoding: str | None = None) -> tuple[str, int]:
+    """Decode bytes to text and say how many invalid bytes were replaced.
+
+    Text is read as UTF-8 (a BOM is dropped), or as ``encoding`` when a
+    container (an HTTP header, an HTML meta tag) names one. Invalid bytes are
+    replaced by U+FFFD rather than failing the whole article: one stray byte in a
+    long article should not lose it, and the count is kept in
+    ``Article.meta["decode_errors"]`` so that badly encoded inputs stay visible.
+    """
+    enc = (encoding or "utf-8").strip().lower()
+    try:
+        "".encode(enc)
+    except LookupError:
+        enc = "utf-8"
+    if enc.replace("_", "-") in ("utf8", "utf-8"):
+        enc = "utf-8-sig"
+    try:
+        return data.decode(enc), 0
+    except UnicodeDecodeError:
+        text = data.decode(enc, errors="replace")
+        genuine = data.count("\ufffd".encode("utf-8")) if enc == "utf-8-sig" else 0
+        return text, text.count("\ufffd") - genuine
+
+
+def title_from_text(text: str) -> str:
+    """A label for an article that came without a title: its first line, shortened.
+
+    The text itself is not changed; the title only has to tell articles apart in
+    listings. Long first lines are cut at a word boundary.
+    """
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if len(first) <= MAX_TITLE_CHARS:
+        return first
+    cut = first[:MAX_TITLE_CHARS].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def normalise_date(value: object) -> str | None:
+    """An ISO 8601 date (``YYYY-MM-DD``) or datetime string from common spellings.
+
+    Accepts ISO 8601 (``2010-01-25``, ``2010-01-25T10:00:00Z``), RFC 2822 as in
+    feeds and HTTP (``Mon, 25 Jan 2010 10:00:00 GMT``), ``datetime`` objects and
+    Unix timestamps. Returns ``None`` for an empty value and raises ``ValueError``
+    for one it cannot read, so that a caller can say which field was wrong.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc).isoformat()
+    if not isinstance(value, str):
+        raise ValueError(f"not a date: {value!r}")
+    s = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+        return dt.date.fromisoformat(s).isoformat()
+    try:
+        return dt.datetime.fromisoformat(s).isoformat()
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(s).isoformat()
+    except (TypeError, ValueError, IndexError):
+        pass
+    raise ValueError(f"cannot read date {value!r} (use ISO 8601, e.g. 2010-01-25)")

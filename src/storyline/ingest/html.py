@@ -1,0 +1,123 @@
+"""Main text and metadata of a news web page (trafilatura; dates by htmldate inside it)."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import zlib
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..errors import InputError
+from ..model import Article
+from .common import MAX_PAGE_BYTES, Unreadable, binary_kind, human_size, normalise_date
+from .textfile import read_limited
+
+#: trafilatura options used by default. Chosen on the fundus-eval benchmark
+#: (``storyline eval extraction``, see docs/benchmarks/extraction.md).
+EXTRACT_OPTIONS: dict[str, Any] = {
+    "include_comments": False,
+    "include_tables": False,
+    "favor_precision": False,
+    "favor_recall": False,
+}
+
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p)\b", re.I | re.S)
+
+
+def looks_like_html(head: bytes) -> bool:
+    """Whether content starting with ``head`` is an HTML document."""
+    head = head.lstrip(b"\xef\xbb\xbf")
+    return bool(_HTML_START.match(head[:4096])) or b"<html" in head[:4096].lower()
+
+
+def paragraphs_to_text(extracted: str) -> str:
+    """Paragraphs (one a line, as trafilatura gives them) separated by blank lines."""
+    lines = (line.strip() for line in extracted.split("\n"))
+    return "\n\n".join(line for line in lines if line)
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url).hostname
+    return host[4:] if host and host.startswith("www.") else host
+
+
+def extract_page(html: str | bytes, *, url: str | None, origin: str, options: dict[str, Any] | None = None) -> Article:
+    """The article in an HTML page, or :class:`Unreadable` when the page holds none.
+
+    ``options`` override :data:`EXTRACT_OPTIONS` (the evaluation tries variants).
+    """
+    import trafilatura
+
+    if isinstance(html, bytes):
+        kind = binary_kind(html[:8192])
+        if kind:
+            raise Unreadable(f"not HTML: the content is {kind}")
+    if not html.strip():
+        raise Unreadable("empty page")
+    opts = {**EXTRACT_OPTIONS, **(options or {})}
+    try:
+        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, **opts)
+    except Exception as e:  # trafilatura raises assorted lxml/parsing errors on broken pages
+        raise Unreadable(f"cannot parse HTML: {e}") from e
+    if doc is None or not (doc.text or "").strip():
+        raise Unreadable("no article text found in the page")
+    text = paragraphs_to_text(doc.text)
+    page_url = url or doc.url
+    try:
+        published = normalise_date(doc.date)
+    except ValueError:
+        published = None
+    title = (doc.title or "").strip() or text.split("\n", 1)[0][:200]
+    meta: dict[str, Any] = {}
+    if doc.description:
+        meta["description"] = doc.description
+    return Article(
+        title=title,
+        text=text,
+        published=published,
+        url=page_url,
+        source=(doc.sitename or "").strip() or _host(page_url),
+        author=(doc.author or "").strip() or None,
+        language=doc.language or None,
+        origin=origin,
+        meta=meta,
+    )
+
+
+def extract_html(html: str | bytes, url: str | None = None) -> Article:
+    """The main text and metadata of one HTML page as an :class:`Article`.
+
+    Raises :class:`storyline.errors.InputError` when the page holds no article text.
+    """
+    origin = url or "<html>"
+    try:
+        return extract_page(html, url=url, origin=origin)
+    except Unreadable as e:
+        raise InputError(origin, e.reason) from e
+
+
+def read_gzip_limited(path: Path, limit: int) -> bytes:
+    """Decompress a ``.gz`` file, refusing content beyond ``limit`` bytes without inflating it all."""
+    try:
+        with gzip.open(path, "rb") as f:
+            data = f.read(limit + 1)
+    except OSError as e:  # not gzip, or cut short
+        raise Unreadable(f"cannot decompress: {e}") from e
+    except (EOFError, zlib.error) as e:
+        raise Unreadable(f"compressed data is truncated or corrupt: {e}") from e
+    if len(data) > limit:
+        raise Unreadable(f"page is over the {human_size(limit)} limit once decompressed")
+    return data
+
+
+def read_html_file(path: Path, origin: str) -> Article:
+    """One article from an ``.html``/``.htm`` file or its gzip-compressed ``.gz`` form."""
+    gz = path.name.lower().endswith(".gz")
+    data = read_gzip_limited(path, MAX_PAGE_BYTES) if gz else read_limited(path, MAX_PAGE_BYTES)
+    if not data.strip():
+        raise Unreadable("empty file")
+    return extract_page(data, url=None, origin=origin)

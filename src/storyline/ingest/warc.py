@@ -1,0 +1,99 @@
+"""Web archives (WARC, plain or gzip-compressed): the HTML pages they captured.
+
+Only ``response`` records of HTTP 200 with an HTML content type are read;
+requests, metadata, redirects, errors, images and scripts are skipped quietly,
+as a crawl holds many of them. Each page is extracted like any HTML page, its
+origin is ``archive.warc.gz#<target URI>``, and when the page itself carries no
+date the capture date (WARC-Date) stands in. A truncated archive yields the
+pages read before the cut, then a :class:`Failure`.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from pathlib import Path
+from typing import Any
+
+from .common import MAX_PAGE_BYTES, Failure, Items, Unreadable, decode_text, human_size
+from .html import extract_page
+
+
+def _charset(content_type: str) -> str | None:
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None
+
+
+def _gzip_tail_complete(path: Path, offset: int) -> bool:
+    """Whether the gzip members from ``offset`` to the end of the file are all complete."""
+    with path.open("rb") as f:
+        f.seek(offset)
+        data = f.read()
+    while data:
+        d = zlib.decompressobj(wbits=31)
+        try:
+            d.decompress(data)
+        except zlib.error:
+            return False
+        if not d.eof:
+            return False
+        data = d.unused_data.lstrip(b"\x00")
+    return True
+
+
+def _page(record: Any, where: str) -> Items:
+    """The article in one HTML response record (or a failure)."""
+    ctype = record.http_headers.get("Content-Type", "") or ""
+    body = record.reader.read(MAX_PAGE_BYTES + 1)
+    if len(body) > MAX_PAGE_BYTES:
+        yield Failure(where, f"page is over the {human_size(MAX_PAGE_BYTES)} limit")
+        return
+    html: str | bytes = body
+    charset = _charset(ctype)
+    if charset:
+        html = decode_text(body, encoding=charset)[0]
+    try:
+        article = extract_page(html, url=record.headers.get("WARC-Target-URI"), origin=where)
+    except Unreadable as e:
+        yield Failure(where, e.reason)
+        return
+    if not article.published and record.record_date is not None:
+        article.published = record.record_date.isoformat()
+        article.meta["published_from"] = "WARC-Date"
+    yield article
+
+
+def read_warc(path: Path, origin: str) -> Items:
+    """HTML articles from a ``.warc`` or ``.warc.gz`` file."""
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    size = os.path.getsize(path)
+    if size == 0:
+        raise Unreadable("empty file")
+    last_pos, last_length, records, cut_short = 0, 0, 0, False
+    with path.open("rb") as f:
+        for record in ArchiveIterator(f, parse_http=True):
+            records += 1
+            last_pos, last_length = record.stream_pos, record.content_length
+            if record.record_type != WarcRecordType.response:
+                continue
+            uri = record.headers.get("WARC-Target-URI") or f"record-{records}"
+            where = f"{origin}#{uri}"
+            if record.http_headers is None:  # only the last record of a cut archive lacks them
+                cut_short = True
+                continue
+            ctype = (record.http_headers.get("Content-Type", "") or "").lower()
+            if record.http_headers.status_code != 200 or "html" not in ctype:
+                continue
+            yield from _page(record, where)
+    if records == 0:
+        raise Unreadable("no WARC records found (not a WARC file, or corrupt)")
+    if path.name.lower().endswith(".gz"):
+        cut_short = cut_short or not _gzip_tail_complete(path, last_pos)
+    else:
+        cut_short = cut_short or last_pos + last_length > size
+    if cut_short:
+        raise Unreadable(f"archive is truncated (or corrupt) in record {records}; the records before it were read")
