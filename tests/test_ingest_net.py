@@ -124,7 +124,7 @@ def test_fetch_page_with_redirect_and_user_agent(server: str) -> None:
 
 def test_plain_text_url(server: str) -> None:
     (art,) = read([f"{server}/plain.txt"], allow_private=True)
-    assert (art.title, art.text, art.url) == ("Plain title", "Plain body text.", f"{server}/plain.txt")
+    assert (art.title, art.text, art.url) == ("Plain title", "Plain title\n\nPlain body text.", f"{server}/plain.txt")
 
 
 def test_private_addresses_refused_by_default(server: str) -> None:
