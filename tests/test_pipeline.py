@@ -122,3 +122,34 @@ def test_sigkill_mid_ingest_then_rerun_stores_each_article_once(tmp_path):
     # Every article is analysed, embedded and assigned exactly once.
     for table in ("analyses", "embeddings", "assignments"):
         assert con.execute(f"SELECT count(*), count(DISTINCT article_id) FROM {table}").fetchone() == (500, 500), table
+
+
+def test_bad_inputs_get_one_line_each_and_the_batch_goes_on(seeds, tmp_path):
+    db = tmp_path / "bad.db"
+    run("ingest", str(seeds / "000_f683f51b366350f9.txt"), db=db)  # something already stored
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+    (bad / "latin1.txt").write_bytes("Caf\u00e9 owners protest\n\nThe caf\u00e9 owners marched on Friday.".encode("latin-1"))
+    import gzip
+
+    (bad / "cut.warc.gz").write_bytes(gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 9999\r\n\r\nHTTP/1.1 200")[:-12])
+    (bad / "feed.rss").write_text("<?xml version='1.0'?><rss><channel><title>Broken feed<titl")
+    with (bad / "huge.txt").open("wb") as out:
+        out.write(b"Huge\n\ntext")
+        out.truncate(50 * 1024 * 1024)
+    good = tmp_path / "good.txt"
+    good.write_text("Harbour strike ends\n\nDock workers in Rotterdam ended their strike on Tuesday, the union said.")
+    unreachable = "http://127.0.0.1:9/article"  # the discard port: nothing listens
+    proc = run("ingest", str(bad), str(good), unreachable, "--allow-private", db=db)
+    failures = [line for line in proc.stderr.splitlines() if line.startswith("skipped")]
+    for name in ("empty.txt", "binary.txt", "cut.warc.gz", "feed.rss", "huge.txt", unreachable):
+        lines = [f for f in failures if name in f]
+        assert len(lines) == 1, (name, proc.stderr)
+        assert len(lines[0].split(": ", 1)[1]) > 5  # a reason follows the input's name
+    assert "2 ingested, 0 duplicates, 6 failed" in proc.stdout  # latin1.txt is read with replacement characters
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+    assert con.execute("SELECT count(*) FROM articles WHERE title LIKE 'Elton John%'").fetchone()[0] == 1

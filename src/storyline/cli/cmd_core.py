@@ -11,6 +11,7 @@ from typing import Optional
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from ..model import to_dict
 from ._common import DB_OPTION, JSON_OPTION, console, fail, open_corpus, print_json, stdout_console
@@ -29,7 +30,7 @@ def _ingest(corpus, inputs: list[str], allow_private: bool, quiet: bool = False)
         def on_item(kind: str, detail: str) -> None:
             progress.advance(task)
             if kind == "failed":
-                progress.console.print(f"[yellow]skipped[/yellow] {detail}", highlight=False, markup=False)
+                progress.console.print(Text.assemble(("skipped ", "yellow"), detail), soft_wrap=True, highlight=False)
 
         report = corpus.ingest(inputs, allow_private=allow_private, on_item=on_item)
     return report
@@ -75,7 +76,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         pipeline = Pipeline()
         for item in read(files):
             if isinstance(item, Failure):
-                console.print(f"[yellow]skipped[/yellow] {item}", highlight=False, markup=False)
+                console.print(Text.assemble(("skipped ", "yellow"), str(item)), soft_wrap=True, highlight=False)
                 continue
             if published and not item.published:
                 item.published = published
