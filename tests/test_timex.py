@@ -111,3 +111,63 @@ def test_seed_articles_match_the_gold_dates(seeds: Path) -> None:
             correct += any(t.value == g["value"] and t.span.start < end and start < t.span.end for t in found)
     assert total == 13
     assert correct >= 12
+
+
+def _values(text: str, dct: str = DCT) -> dict[str, str]:
+    return {t.text: t.value for t in find_timexes(text, dct)}
+
+
+def test_anaphora_follow_the_last_date_named() -> None:
+    assert _values("On May 22, 1995, he was promoted, and the following year he moved.")["the following year"] == "1996"
+    assert _values("He was killed on Oct. 23, 1998. Earlier that day, a fax was sent.")["Earlier that day"] == "1998-10-23"
+    assert _values("He left in January. The following month, the firm was sold.", "1989-10-27")["The following month"] == "1989-02"
+
+
+def test_previous_weekday_counts_from_the_day_last_named() -> None:
+    text = "Shares fell Friday. The index was down 4.5% from the previous Friday."
+    assert _values(text, "1989-10-30")["the previous Friday"] == "1989-10-20"
+
+
+def test_planned_weekday_is_in_the_future() -> None:
+    assert _only("The team planned to leave Nairobi on Thursday.")[2] == "2015-09-17"
+    assert _only("The team left Nairobi on Thursday.")[2] == "2015-09-10"
+
+
+def test_weekday_night_has_the_value_of_the_day() -> None:
+    assert _only("He was shot on Friday night.")[1:] == ("DATE", "2015-09-11")
+    assert _only("A rally was held Friday evening.")[2] == "2015-09-11TEV"
+
+
+def test_fractional_durations_use_the_next_smaller_unit() -> None:
+    assert _only("They lived in camps for 2 1/2 years.")[2] == "P2Y6M"
+    assert _only("But a minute and a half later, a pilot called.")[2] == "PT1M30S"
+
+
+def test_last_fall_in_february_is_the_previous_year() -> None:
+    assert _only("The surge began last fall.", "1998-02-06")[2] == "1997-FA"
+
+
+def test_spelled_year_after_a_month_or_season() -> None:
+    assert _only("January nineteen ninety-seven. Atlanta again.")[2] == "1997-01"
+    assert _only("Prices last seen in the winter of nineteen ninety-four.")[2] == "1994-WI"
+
+
+def test_coordination_shares_month_and_frequency() -> None:
+    assert _values("The summit is on April 24 and 25.", "1999-02-10") == {"April 24": "1999-04-24", "25": "1999-04-25"}
+    found = _values("Flights leave on Monday and Tuesday nights.")
+    assert found == {"Monday": "XXXX-WXX-1TNI", "Tuesday nights": "XXXX-WXX-2TNI"}
+
+
+def test_names_and_idioms_are_not_times() -> None:
+    assert find_timexes('Baker said on ABC\'s "This Week" that it was fine.', DCT) == []
+    assert find_timexes("For Poland, high noon comes soon.", DCT) == []
+
+
+def test_a_year_earlier_after_nine_months_is_a_year() -> None:
+    text = "Third-quarter net rose. For the nine months, net rose from $5 million a year earlier."
+    assert _values(text, "1989-10-27")["a year earlier"] == "1988"
+
+
+def test_week_of_a_date_and_easter_week() -> None:
+    assert _only("A hearing is set for the week of March 6.", "2000-02-24")[2] == "2000-W10"
+    assert _only("Protesters prayed as Easter week began.", "2000-04-17")[2] == "2000-W16"

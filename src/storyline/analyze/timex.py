@@ -4,7 +4,9 @@ The tagger is a set of regular-expression rules, each paired with a function
 that computes the TIMEX3 ``type`` and ``value`` of what it matched. All rules
 run over the text; overlapping matches are resolved longest-first; the
 survivors are normalised in text order so that anaphoric expressions ("the
-quarter", "a year earlier") can refer to the last explicit quarter.
+quarter", "a year earlier") can refer to the last explicit quarter, and
+"the following month", "that day" or "the previous Friday" to the last date
+named (the narrative's reference time, which moves as the story does).
 
 Extents follow the TimeBank annotation conventions: determiners and modifiers
 belong to the expression ("the past two months", "late November", "more than
@@ -13,7 +15,9 @@ four hours"), prepositions do not ("in June" → "June").
 Relative expressions are resolved against the document creation time (DCT,
 the publication date). Bare months, weekdays and quarters are placed before
 or after the DCT by the tense of the surrounding clause ("was held in June" →
-the last June, "will be held in June" → the next one).
+the last June, "will be held in June" → the next one); a weekday also counts
+as future after a plan or schedule earlier in its clause ("planned to leave
+on Thursday").
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from .timex_calendar import (
     Tense,
     fmt,
     holiday,
+    nearer_side,
     parse_date,
     quarter_of,
     resolve_month,
@@ -39,6 +44,7 @@ from .timex_calendar import (
     resolve_period,
     resolve_weekday,
     shift,
+    value_date,
 )
 from .timex_lexicon import (
     DAY_PARTS,
@@ -47,10 +53,12 @@ from .timex_lexicon import (
     NUMBER,
     ORDINAL_RE,
     ORDINALS,
+    PARTS_KEPT_WITH_A_DAY,
     SEASON_RE,
     SEASONS,
     UNIT_RE,
     UNITS,
+    VAGUE_QUANTITIES,
     WEEKDAY_RE,
     WORD_NUMBER,
     WEEKDAYS,
@@ -75,6 +83,7 @@ class _Ctx:
     tense_hint: str | None
     last_quarter: tuple[int, int] | None = None
     last_day: tuple[int, str] | None = None  # (end offset, YYYY-MM-DD) of the last day named
+    last_date: str | None = None  # value of the last DATE named with a calendar value (YYYY[-MM[-DD]])
     _tense_cache: dict[tuple[int, bool, int], Tense | None] = field(default_factory=dict)
     _bounds: list[int] | None = None
 
@@ -97,6 +106,28 @@ class _Ctx:
 
     def unknown(self, gran: str) -> str:
         return UNKNOWN[gran]
+
+    def reference(self, gran: str) -> dt.date | None:
+        """The date the narrative is at, for anaphora ("the following month", "that day").
+
+        It is the last calendar date named in the text, when that date is at
+        least as fine as ``gran`` (``Y``, ``M`` or ``D``); ``None`` otherwise.
+        """
+        found = value_date(self.last_date) if self.last_date else None
+        if found is None or _GRAN_RANK[found[1]] < _GRAN_RANK[gran]:
+            return None
+        return found[0]
+
+    def sentence_before(self, start: int, reach: int = 60) -> str:
+        """The text of the sentence before offset ``start``, at most ``reach`` characters of it."""
+        if self._bounds is None:
+            self._bounds = sentence_bounds(self.text)
+        i = bisect.bisect_right(self._bounds, start)
+        left = max(self._bounds[i - 1] if i else 0, start - reach)
+        return self.text[left:start]
+
+
+_GRAN_RANK = {"Y": 0, "M": 1, "D": 2}
 
 
 # Words that put a clause in the future for certain, and words that only suggest it.
@@ -144,7 +175,7 @@ def _clause_tense(text: str, bounds: list[int], start: int, end: int, strict: bo
             tense = "past"
         if tense is None:
             continue
-        dist = start - w.end() if w.end() <= start else (w.start() - end) + 10
+        dist = start - w.end() if w.end() <= start else (w.start() - end) + 40
         if best is None or dist < best[0]:
             best = (dist, tense)
     return best[1] if best is not None else None
@@ -167,6 +198,7 @@ _YEAR_GUARD = (
     r"feet|meters|metres|soldiers|cars|units|workers|employees|jobs|acres|students|members|yards|pounds|barrels|"
     r"votes|children|police|officers|pages|words|rooms|seats|kilometers|km|hours|minutes|days|degrees|kg|mm|cc))"
 )
+_SPELLED_YEAR = rf"(?:nineteen|eighteen)[\s-]+{WORD_NUMBER}"
 _DAYPART = rf"(?P<part>{'|'.join(DAY_PARTS)})"
 
 
@@ -177,9 +209,6 @@ def _cap_ok(word: str) -> bool:
     """Month and weekday names count only when capitalised (lower-case "may", "march" are words)."""
     return word[:1].isupper()
 
-
-def _year_of(text: str | None) -> int | None:
-    return int(text) if text else None
 
 
 def _duration(n: float | None, unit_word: str) -> str:
@@ -193,23 +222,30 @@ def _duration(n: float | None, unit_word: str) -> str:
         return f"P{t}X{'Y' if mult > 1 else letter}" if mult <= 10 else f"P{t}XC"
     n = n * mult
     if n != int(n):
-        smaller = {"Y": (12, "M", False), "M": (30, "D", False), "D": (24, "H", True), "H": (60, "M", True), "W": (7, "D", False)}
-        if letter in smaller and not (is_time and letter == "M"):
-            k, small, small_time = smaller[letter]
-            whole = int(n)
-            rest = round((n - whole) * k)
-            if letter == "H":
-                return f"PT{whole}H{rest}M" if whole else f"PT{rest}M"
-            if small_time:
-                return f"P{whole}DT{rest}H" if whole else f"PT{rest}H"
-            return f"P{whole * k + rest}{small}"
+        return _fractional_duration(n, letter, is_time)
     return f"P{t}{int(n)}{letter}"
 
 
-def _date_value(ctx: _Ctx, d: dt.date | None, gran: str, part: str | None = None) -> str:
-    if d is None:
-        return ctx.unknown(gran) + (f"T{DAY_PARTS[part]}" if part else "")
-    return fmt(d, gran) + (f"T{DAY_PARTS[part]}" if part else "")
+# How many of the next smaller unit make one unit, per (unit letter, is a time-of-day unit).
+_SMALLER: dict[tuple[str, bool], tuple[int, str, bool]] = {
+    ("Y", False): (12, "M", False), ("M", False): (30, "D", False), ("W", False): (7, "D", False),
+    ("D", False): (24, "H", True), ("H", True): (60, "M", True), ("M", True): (60, "S", True),
+}  # fmt: skip
+
+
+def _fractional_duration(n: float, letter: str, is_time: bool) -> str:
+    """'2 1/2 years' → P2Y6M, 'a minute and a half' → PT1M30S, '1.5 days' → P1DT12H, '1.5 weeks' → P10D."""
+    if (letter, is_time) not in _SMALLER:
+        return f"P{'T' if is_time else ''}{int(n)}{letter}"
+    k, small, small_time = _SMALLER[(letter, is_time)]
+    whole, rest = int(n), round((n - int(n)) * k)
+    if letter == "W":
+        return f"P{whole * k + rest}D"
+    big = f"{whole}{letter}" if whole else ""
+    if small_time and not is_time:
+        return f"P{big}T{rest}{small}"
+    return f"P{'T' if is_time else ''}{big}{rest}{small}"
+
 
 
 def _with_part(value: str, part: str | None, part_type: str = "TIME") -> Norm:
@@ -243,6 +279,14 @@ def _n_explicit_date(m: re.Match[str], ctx: _Ctx) -> Norm | None:
     return ("DATE", d.isoformat()) if d else None
 
 
+def _n_week_of(m: re.Match[str], ctx: _Ctx) -> Norm | None:
+    """'the week of March 6' → the ISO week of that day."""
+    norm = _n_explicit_date(m, ctx)
+    if norm is None or not _DAY_VALUE.fullmatch(norm[1]):
+        return None
+    return "DATE", fmt(dt.date.fromisoformat(norm[1]), "W")
+
+
 def _n_numeric_date(m: re.Match[str], ctx: _Ctx) -> Norm | None:
     """'2015-09-14' and US '9/14/2015'."""
     try:
@@ -255,7 +299,7 @@ def _n_numeric_date(m: re.Match[str], ctx: _Ctx) -> Norm | None:
         return None
 
 
-_PREP_BEFORE_MONTH = re.compile(r"(?:\b(?:in|of|since|until|till|by|from|to|through|during|before|after|for|last|this|next|early|late|mid|between|and|or|until|end|starting|beginning|since)\s+|-)$", re.I)
+_PREP_BEFORE_MONTH = re.compile(r"(?:\b(?:a|an|in|of|since|until|till|by|from|to|through|during|before|after|for|last|this|next|early|late|mid|between|and|or|until|end|starting|beginning|since)\s+|-)$", re.I)
 
 
 def _n_month(m: re.Match[str], ctx: _Ctx) -> Norm | None:
@@ -264,8 +308,10 @@ def _n_month(m: re.Match[str], ctx: _Ctx) -> Norm | None:
     if not _cap_ok(word):
         return None
     month = month_number(word)
-    if m["year"]:
-        return "DATE", f"{int(m['year']):04d}-{month:02d}"
+    if _named_year(m):
+        return "DATE", f"{_named_year(m):04d}-{month:02d}"
+    if re.match(r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?![.,]\d|\s*%)", ctx.text[m.end() : m.end() + 8]):
+        return None  # "last Oct. 23": the date rule takes "Oct. 23"
     before = ctx.text[max(0, m.start() - 12) : m.start()]
     ambiguous = word.lower() in ("may", "march", "june", "august") or word.endswith(".")
     if ambiguous and not (m["pre"] or m["rel0"] or m["rel"] or _PREP_BEFORE_MONTH.search(before)):
@@ -410,23 +456,24 @@ def _n_season(m: re.Match[str], ctx: _Ctx) -> Norm | None:
     """'this summer', 'last fall', 'the winter of 1994', 'summer 1998'."""
     code = SEASONS[m["season"].lower()]
     rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
-    if m["year"]:
-        return "DATE", f"{int(m['year']):04d}-{code}"
+    if _named_year(m):
+        return "DATE", f"{_named_year(m):04d}-{code}"
     if rel in ("", "the") and m["season"].lower() in ("fall", "spring"):
         return None
     if ctx.dct is None:
         return "DATE", f"XXXX-{code}"
     index = {"SP": 1, "SU": 2, "FA": 3, "WI": 4}[code]
     current = {12: 4, 1: 4, 2: 4, 3: 1, 4: 1, 5: 1, 6: 2, 7: 2, 8: 2, 9: 3, 10: 3, 11: 3}[ctx.dct.month]
+    base = ctx.dct.year - (1 if ctx.dct.month <= 2 else 0)  # a winter belongs to the year of its December
     if rel.startswith("last") or rel == "this past":
-        year = ctx.dct.year if index < current else ctx.dct.year - 1
+        year = base if index < current else base - 1
     elif rel.startswith("next") or rel == "this coming":
-        year = ctx.dct.year if index > current else ctx.dct.year + 1
+        year = base if index > current else base + 1
     elif rel == "this":
-        year = ctx.dct.year
+        year = base
     else:
         tense = ctx.tense(m.start(), m.end())
-        year = (ctx.dct.year if index >= current else ctx.dct.year + 1) if tense == "future" else (ctx.dct.year if index <= current else ctx.dct.year - 1)
+        year = (base if index >= current else base + 1) if tense == "future" else (base if index <= current else base - 1)
     return "DATE", f"{year:04d}-{code}"
 
 
@@ -438,8 +485,19 @@ _REL_STEP = {
 _UNIT_GRAN = {"week": "W", "weekend": "W", "month": "M", "year": "Y", "fiscal year": "Y", "quarter": "Q", "decade": "DE", "century": "C"}
 
 
+def _is_title(m: re.Match[str], ctx: _Ctx) -> bool:
+    """Whether the match is a capitalised name inside a sentence: ABC's "This Week", "Next Year Country"."""
+    words = m.group().split()
+    if len(words) < 2 or not all(w[:1].isupper() for w in words):
+        return False
+    before = ctx.text[: m.start()].rstrip(" \t\"'“‘`(")
+    return bool(before) and before[-1] not in ".!?:\n"
+
+
 def _n_relative(m: re.Match[str], ctx: _Ctx) -> Norm | None:
     """'last month' → YYYY-MM, 'next week' → YYYY-Www, 'earlier this year' → YYYY, 'the past decade' → P10Y."""
+    if _is_title(m, ctx):
+        return None
     rel = re.sub(r"\s+", " ", m["rel"].lower())
     unit = re.sub(r"\s+", " ", m["unit"].lower())
     if rel in ("the past", "the last") and unit == "decade" and not m["pre"]:
@@ -452,6 +510,43 @@ def _n_relative(m: re.Match[str], ctx: _Ctx) -> Norm | None:
     if unit == "weekend":
         return "DATE", fmt(d, "W") + "-WE"
     return "DATE", fmt(d, gran)
+
+
+_ANAPHOR_STEP = {"following": 1, "next": 1, "previous": -1, "prior": -1, "preceding": -1}
+_ANAPHOR_GRAN = {"day": "D", "week": "W", "month": "M", "year": "Y"}
+
+
+def _n_anaphoric(m: re.Match[str], ctx: _Ctx) -> Norm | None:
+    """'the following month', 'that day', 'later that year', 'the next morning': from the date last named.
+
+    Without a date as fine as needed, "the following month" counts from the
+    DCT, and "that day" gets the month last named ("1998-10-XX"); after only
+    a year it is too vague to tag. "the next week/month/year" are left to the
+    DCT-relative rule.
+    """
+    unit = m["unit"].lower()
+    direction = (m["dir"] or "").lower()
+    part = unit if unit in DAY_PARTS else None
+    gran = _ANAPHOR_GRAN.get(unit, "D")
+    if direction == "next" and gran != "D":
+        return None
+    step = _ANAPHOR_STEP.get(direction, 0)
+    ref = ctx.reference("D" if gran == "W" else gran)
+    if ref is None and direction:
+        ref = ctx.dct
+    if ref is None:
+        coarse = value_date(ctx.last_date) if ctx.last_date else None
+        if coarse is None:
+            return _day_with_part(UNKNOWN["D"], part) if gran == "D" else ("DATE", ctx.unknown(gran))
+        if gran != "D" or coarse[1] != "M":
+            return None
+        return _day_with_part(fmt(coarse[0], "M") + "-XX", part)
+    d = shift(ref, gran, step)
+    return _day_with_part(d.isoformat(), part) if gran == "D" else ("DATE", fmt(d, gran))
+
+
+# A period longer than a quarter in the same sentence: "a year earlier" then compares years, not quarters.
+_LONGER_PERIOD = re.compile(r"\b(?:nine|six)\s+months|\bfirst\s+half\b|\b(?:the|this|fiscal|full)\s+year\b(?!'s)", re.IGNORECASE)
 
 
 def _n_ago(m: re.Match[str], ctx: _Ctx) -> Norm | None:
@@ -471,7 +566,7 @@ def _n_ago(m: re.Match[str], ctx: _Ctx) -> Norm | None:
     if mult == 10:
         gran = "DE"
     if unit == "year" and n == 1 and ctx.last_quarter is not None and direction in ("ago", "earlier", "before"):
-        ref = _reference_quarter(ctx)
+        ref = None if _LONGER_PERIOD.search(ctx.sentence_before(m.start(), 200)) else _reference_quarter(ctx)
         if ref:
             return "DATE", f"{ref[0] - 1:04d}-Q{ref[1]}"
     if ctx.dct is None:
@@ -504,20 +599,28 @@ def _not_a_duration(m: re.Match[str], ctx: _Ctx) -> bool:
 
 
 def _n_adj_duration(m: re.Match[str], ctx: _Ctx) -> Norm | None:
-    """'two-year', '16-hour', '8-month-old' → a duration."""
+    """'two-year', '16-hour', '8-month-old', 'several-year' → a duration."""
     n = number_value(m["num"].replace("-", " "))
-    if n is None or n == 0 or (m["old"] and m["unit"].lower() == "year"):
+    vague = n is None and m["num"].lower() in VAGUE_QUANTITIES
+    if (n is None and not vague) or n == 0 or (m["old"] and m["unit"].lower() == "year"):
         return None
     return "DURATION", _duration(n, m["unit"])
 
 
+def _n_adj_period(m: re.Match[str], ctx: _Ctx) -> Norm | None:
+    """'decades-long', 'years-old' → PXY; 'day-long' → P1D."""
+    if m["plural"]:
+        return "DURATION", _duration(None, m["plural"])
+    return "DURATION", _duration(1, m["single"])
+
+
 def _n_vague_duration(m: re.Match[str], ctx: _Ctx) -> Norm | None:
-    """'years', 'recent months', 'the coming weeks' → PXY, PXM, PXW; 'recent years' → PAST_REF."""
+    """'years', 'recent months', 'the coming weeks', 'the weeks ahead' → PXY, PXM, PXW; 'recent years' → PAST_REF."""
     unit = m["unit"].lower()
     phrase = m.group().lower()
     if "recent" in phrase and unit in ("years", "decades", "days"):
         return "DATE", "PAST_REF"
-    if re.search(r"\b(?:for|in|over|within|of|after|take|took|takes|taking|last|lasted)\s*$", ctx.text[max(0, m.start() - 12) : m.start()], re.I) or m["adj"]:
+    if re.search(r"\b(?:for|in|over|within|of|after|take|took|takes|taking|last|lasted)\s*$", ctx.text[max(0, m.start() - 12) : m.start()], re.I) or m["adj"] or m["ahead"]:
         return "DURATION", _duration(None, unit)
     return None
 
@@ -555,32 +658,72 @@ def _n_deictic(m: re.Match[str], ctx: _Ctx) -> Norm | None:
     return _with_part(d.isoformat(), part)
 
 
+_DAY_OFFSET = {"yesterday": -1, "today": 0, "tomorrow": 1}
+
+
 def _n_day_part(m: re.Match[str], ctx: _Ctx) -> Norm | None:
-    """'this morning' → DCT+TMO, 'last night' → DCT-1+TNI, 'overnight'."""
+    """'this morning' → DCT+TMO, 'last night' → DCT-1+TNI, 'mid-afternoon yesterday', 'overnight'."""
     rel = (m["rel"] or "").lower()
     part = (m["part"] or m["overnight"]).lower()
     if ctx.dct is None:
         return "TIME", f"{UNKNOWN['D']}T{DAY_PARTS[part]}"
-    d = ctx.dct - dt.timedelta(days=1) if rel == "last" else ctx.dct
+    days = _DAY_OFFSET[m["day"].lower()] if m["day"] else -1 if rel == "last" else 0
+    d = ctx.dct + dt.timedelta(days=days)
     return "TIME", f"{d.isoformat()}T{DAY_PARTS[part]}"
 
 
+def _day_with_part(value: str, part: str | None) -> Norm:
+    """A named day with a part of the day ("Friday night", "the next morning").
+
+    Evenings and afternoons keep their part (``...TEV``); mornings and nights
+    get the value of the day, as TimeBank and AQUAINT mostly annotate them.
+    """
+    if part and part.lower() in PARTS_KEPT_WITH_A_DAY:
+        return "DATE", f"{value}T{DAY_PARTS[part.lower()]}"
+    return "DATE", value
+
+
+# Words before a weekday that put it after the time of speaking: "planned to leave on Thursday",
+# "as soon as Tuesday", "is to resume trading Tuesday", "would be traveling Thursday".
+# Not after "had been", "was" or "previously" ("had been due to expire Friday" is past).
+_WEEKDAY_FUTURE_CUE = re.compile(
+    r"(?<!\bbeen\s)(?<!\bwas\s)(?<!\bwere\s)(?<!\bpreviously\s)"
+    r"\b(?:plan(?:s|ned|ning)?\s+(?:to|an?|the)|(?:set|scheduled|due|is|are)\s+to|as\s+(?:soon|early)\s+as|would\s+be)\b"
+    r"(?![^,;:]*\b(?:was|were|had|said|ago|yesterday|last)\b)[^,;:]*$",
+    re.IGNORECASE,
+)
+
+
+def _weekday_tense(m: re.Match[str], ctx: _Ctx) -> Tense:
+    """Past or future for a bare weekday: a future cue earlier in its clause, else the nearest tense word."""
+    if _WEEKDAY_FUTURE_CUE.search(ctx.sentence_before(m.start())):
+        return "future"
+    return ctx.tense(m.start(), m.end(), strict=True)
+
+
 def _n_weekday(m: re.Match[str], ctx: _Ctx) -> Norm | None:
-    """'Monday' → the nearest Monday before (past) or after (future) the DCT; 'last Friday'; 'Friday night'."""
+    """'Monday' → the nearest Monday before (past) or after (future) the DCT; 'last Friday'; 'Friday night'.
+
+    "the previous Friday" and "the following Monday" count from the day the
+    text last named, when there is one, else from the DCT.
+    """
     if not _cap_ok(m["wd"]):
         return None
     wd = WEEKDAYS[m["wd"].lower()]
     rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
     part = (m["part"] or "").lower() or None
     if ctx.dct is None:
-        return _with_part(f"XXXX-WXX-{wd}", part, "DATE")
+        return _day_with_part(f"XXXX-WXX-{wd}", part)
+    anchor = ctx.dct
+    if rel in ("the previous", "the following"):
+        anchor = ctx.reference("D") or ctx.dct
     if rel in ("last", "this past", "the previous", "past"):
-        d = resolve_weekday(ctx.dct - dt.timedelta(days=1), wd, "past")
+        d = resolve_weekday(anchor - dt.timedelta(days=1), wd, "past")
     elif rel in ("next", "this coming", "coming", "the following"):
-        d = resolve_weekday(ctx.dct + dt.timedelta(days=1), wd, "future")
+        d = resolve_weekday(anchor + dt.timedelta(days=1), wd, "future")
     else:
-        d = resolve_weekday(ctx.dct, wd, ctx.tense(m.start(), m.end(), strict=True))
-    return _with_part(d.isoformat(), part, "DATE")
+        d = resolve_weekday(ctx.dct, wd, _weekday_tense(m, ctx))
+    return _day_with_part(d.isoformat(), part)
 
 
 def _n_set(m: re.Match[str], ctx: _Ctx) -> Norm | None:
@@ -617,16 +760,23 @@ def _n_set(m: re.Match[str], ctx: _Ctx) -> Norm | None:
 
 
 def _n_weekday_plural(m: re.Match[str], ctx: _Ctx) -> Norm | None:
-    """'Mondays', 'Tuesday nights' → a weekly SET."""
+    """'Mondays', 'Tuesday nights', 'Sunday mornings' → a weekly SET."""
     if not _cap_ok(m["wd"]):
         return None
-    part = (m["parts"] or "").lower().rstrip("s")
+    part = (m["parts"] or m["parts1"] or "").lower().rstrip("s")
     return "SET", f"XXXX-WXX-{WEEKDAYS[m['wd'].lower()]}" + (f"T{DAY_PARTS[part]}" if part else "")
 
 
+_DAY_AFTER_ASIDE = re.compile(rf"\s*\([^()]{{1,24}}\)\s*,?\s*(?P<day>today|tonight|yesterday|tomorrow|{WEEKDAY_RE})\b", re.IGNORECASE)
+
+
 def _day_of(m: re.Match[str], ctx: _Ctx) -> str:
-    """The date a clock time belongs to: a named day after it, else the DCT."""
+    """The date a clock time belongs to: a named day after it (also after an aside: "10:35 a.m. (0735 GMT)
+    Friday"), else the day named just before it, else the DCT."""
     day = (m["day"] or "").lower()
+    if not day:
+        aside = _DAY_AFTER_ASIDE.match(ctx.text, m.end())
+        day = aside["day"].lower() if aside and (_cap_ok(aside["day"]) or aside["day"].lower() not in WEEKDAYS) else ""
     if ctx.dct is None:
         return UNKNOWN["D"]
     if m["dmon"]:
@@ -646,6 +796,8 @@ def _day_of(m: re.Match[str], ctx: _Ctx) -> str:
 def _n_clock(m: re.Match[str], ctx: _Ctx) -> Norm | None:
     """'3 p.m.' → DCTT15:00, '10 p.m. Wednesday', 'noon Saturday', '7:15 p.m. EST'."""
     if m["named"]:
+        if re.search(r"\bhigh\s+$", ctx.text[max(0, m.start() - 6) : m.start()], re.IGNORECASE):
+            return None  # "high noon", the idiom
         hour, minute = (12, 0) if m["named"].lower() in ("noon", "midday") else (24, 0)
     else:
         hour, minute = int(m["h"]), int(m["mi"] or 0)
@@ -657,32 +809,36 @@ def _n_clock(m: re.Match[str], ctx: _Ctx) -> Norm | None:
 
 
 def _n_holiday(m: re.Match[str], ctx: _Ctx) -> Norm | None:
-    """'Christmas', 'last Thanksgiving', 'Easter 2016'."""
+    """'Christmas', 'last Thanksgiving', 'Easter 2016', 'Easter week' (→ its ISO week).
+
+    A bare holiday is the one before or after the DCT that the tense points
+    to, unless the other is much nearer (a story of April 17 on "Easter").
+    """
     name = m["hol"]
     if not _cap_ok(name):
         return None
     if m["year"]:
         d = holiday(name, int(m["year"]))
-        return ("DATE", d.isoformat()) if d else None
+        return ("DATE", fmt(d, "W") if m["week"] else d.isoformat()) if d else None
     if ctx.dct is None:
         return None
     rel = (m["rel"] or "").lower()
     this_year = holiday(name, ctx.dct.year)
     if this_year is None:
         return None
+    before = this_year if this_year <= ctx.dct else holiday(name, ctx.dct.year - 1)
+    after = this_year if this_year > ctx.dct else holiday(name, ctx.dct.year + 1)
     if rel == "last":
-        d = this_year if this_year < ctx.dct else holiday(name, ctx.dct.year - 1)
+        d = before
     elif rel == "next":
-        d = this_year if this_year > ctx.dct else holiday(name, ctx.dct.year + 1)
+        d = after
     elif rel == "this":
         d = this_year
     else:
-        tense = ctx.tense(m.start(), m.end())
-        if tense == "future":
-            d = this_year if this_year >= ctx.dct else holiday(name, ctx.dct.year + 1)
-        else:
-            d = this_year if this_year <= ctx.dct else holiday(name, ctx.dct.year - 1)
-    return ("DATE", d.isoformat()) if d else None
+        d = nearer_side(ctx.dct, before, after, ctx.tense(m.start(), m.end()))
+    if d is None:
+        return None
+    return "DATE", fmt(d, "W") if m["week"] else d.isoformat()
 
 
 def _n_period_edge(m: re.Match[str], ctx: _Ctx) -> Norm | None:
@@ -729,10 +885,24 @@ def _n_spelled_year(m: re.Match[str], ctx: _Ctx) -> Norm | None:
     if m["millennium"]:
         rest = number_value(m["mrest"]) if m["mrest"] else 0
         return ("DATE", f"{2000 + int(rest):04d}") if rest is not None else None
-    rest = number_value(m["rest"])
-    if rest is None or rest < 10:
+    year = _spelled_year(m.group())
+    return ("DATE", f"{year:04d}") if year else None
+
+
+def _spelled_year(text: str) -> int | None:
+    """The year of 'nineteen ninety-six' (the last two words of ``text``); ``None`` when not one."""
+    found = re.search(rf"(nineteen|eighteen)[\s-]+({WORD_NUMBER})$", text, re.IGNORECASE)
+    rest = number_value(found[2]) if found else None
+    if found is None or rest is None or rest < 10:
         return None
-    return "DATE", f"{(19 if m['cent'].lower() == 'nineteen' else 18) * 100 + int(rest):04d}"
+    return (19 if found[1].lower() == "nineteen" else 18) * 100 + int(rest)
+
+
+def _named_year(m: re.Match[str]) -> int | None:
+    """The year written after a month or season, in digits ("June 1998") or words ("June nineteen ninety-eight")."""
+    if m["year"]:
+        return int(m["year"])
+    return _spelled_year(m["syear"]) if m["syear"] else None
 
 
 # --------------------------------------------------------------------------- rules
@@ -790,13 +960,14 @@ _MON = rf"(?P<mon>{MONTH_RE})"
 _QUARTER_REL = r"latest|current|previous|past|last|next|year-earlier|year-ago|comparable|same|flat|final|recent|fiscal|first|strong|weak|disappointing"
 
 _RULES: list[_Rule] = [
+    _rule("week_of", rf"the\s+week\s+of\s+{_WD}{_MON}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>{_YEAR}))?", _n_week_of, "month"),
     _rule("date_mdy", rf"{_WD}{_MON}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>{_YEAR}))?", _n_explicit_date, "month"),
     _rule("date_dmy", rf"{_WD}(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+{_MON}(?:,?\s+(?P<year>{_YEAR}))?", _n_explicit_date, "month"),
     _rule("date_numeric", rf"(?:(?P<iso>{_YEAR}-[01]\d-[0-3]\d)|(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>\d{{4}}|\d{{2}}))", _n_numeric_date, "digit"),
     _rule(
         "month",
         rf"(?:{_PRE}[\s-]+)?(?:(?P<rel0>this\s+past|this\s+coming|last|this|next)\s+)?{_MON}"
-        rf"(?:,?\s+(?:of\s+)?(?P<year>{_YEAR})|\s+(?P<relyear>(?:this|last|next)\s+year)|(?P<rel>))?",
+        rf"(?:,?\s+(?:of\s+)?(?:(?P<year>{_YEAR})|(?P<syear>{_SPELLED_YEAR}))|\s+(?P<relyear>(?:this|last|next)\s+year)|(?P<rel>))?",
         _n_month, "month"),
     _rule("year", rf"(?:{_PRE}[\s-]+)?(?:the\s+year\s+)?(?:(?P<fiscal>fiscal(?:\s+year)?|FY)[\s-]*)?(?P<year>{_YEAR}){_YEAR_GUARD}", _n_year, "digit"),
     _rule("decade", r"(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?(?:(?P<dec4>1\d\d0|20\d0)'?s|'(?P<dec2>\d0)s|(?P<decw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))", _n_decade, "digit spelled"),
@@ -816,8 +987,13 @@ _RULES: list[_Rule] = [
         _n_anaphoric_quarter, "unit fiscal"),
     _rule(
         "season",
-        rf"(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+early|the\s+late|the|early|late|mid)[\s-]+)?(?P<season>{SEASON_RE})(?:\s+(?:of\s+)?(?P<year>{_YEAR}))?",
+        rf"(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+early|the\s+late|the|early|late|mid)[\s-]+)?(?P<season>{SEASON_RE})(?:\s+(?:of\s+)?(?:(?P<year>{_YEAR})|(?P<syear>{_SPELLED_YEAR})))?",
         _n_season, "season"),
+    _rule(
+        "anaphoric",
+        r"(?:(?:earlier|later)\s+)?(?:that(?:\s+same)?|the\s+same|the\s+(?P<dir>following|next|previous|prior|preceding))"
+        r"\s+(?P<unit>day|week|month|year|morning|afternoon|evening|night)",
+        _n_anaphoric, "unit deictic"),
     _rule(
         "relative",
         rf"(?:(?P<pre>early|earlier|late|later|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|mid)[\s-]+)?"
@@ -839,10 +1015,11 @@ _RULES: list[_Rule] = [
         rf"(?P<num>{NUMBER})\s+(?:(?:more|additional|full|straight|consecutive|trading|business|calendar|long|short|extra|whole)\s+)?"
         rf"(?P<unit>{UNIT_RE})(?P<half>\s+and\s+a\s+half)?",
         _n_duration, "unit"),
+    _rule("adj_period", r"(?:(?P<plural>decades|years|months|weeks|days|hours)-(?:long|old)|(?P<single>decade|year|month|week|day|hour)-long)", _n_adj_period, "unit"),
     _rule("adj_duration", r"(?P<num>\d+(?:\.\d+)?|[a-z]+(?:-[a-z]+)?)-(?P<unit>second|minute|hour|day|week|month|year|decade)(?P<old>s?-old)?", _n_adj_duration, "unit"),
     _rule(
         "vague_duration",
-        r"(?:(?P<adj>recent|coming|the\s+coming|the\s+past|past|the\s+next|the\s+last|the\s+following|previous)\s+)?(?P<unit>years|months|weeks|days|decades|hours|minutes|centuries)",
+        r"(?:(?P<adj>recent|coming|the\s+coming|the\s+past|past|the\s+next|the\s+last|the\s+following|previous)\s+)?(?P<unit>years|months|weeks|days|decades|hours|minutes|centuries)(?P<ahead>\s+ahead)?",
         _n_vague_duration, "unit"),
     _rule("period_edge", r"(?:(?:around|at)\s+)?(?:(?:the\s+)?(?P<unit>year)(?:'s)?[-\s]end|the\s+(?:end|beginning|start|middle)\s+of\s+the\s+(?P<unit2>year|month))", _n_period_edge, "unit"),
     _rule("fiscal_year", r"the\s+(?:fiscal|full)\s+year", _n_fiscal_year, "unit"),
@@ -857,12 +1034,16 @@ _RULES: list[_Rule] = [
         r"(?:(?:early|late|earlier|later)\s+)?(?P<word>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|tonight|yesterday|tomorrow|right\s+now|now|currently|nowadays|at\s+present|these\s+days|the\s+present|current|more\s+recently|recently|lately|formerly|the\s+past|the\s+near\s+future|the\s+future|future|the\s+near\s+term|the\s+short\s+term|the\s+long\s+term|a\s+later\s+date|as\s+soon\s+as\s+possible)"
         r"(?:\s+(?P<part>morning|afternoon|evening|night))?",
         _n_deictic, "deictic unit"),
-    _rule("day_part", r"(?:(?P<rel>this|last)\s+(?P<part>morning|afternoon|evening|night)|(?P<overnight>overnight))", _n_day_part, "deictic"),
+    _rule(
+        "day_part",
+        r"(?:(?:(?P<rel>this|last)\s+|mid[-\s]?(?=morning|afternoon))(?P<part>morning|afternoon|evening|night)"
+        r"(?:,?\s+(?P<day>yesterday|today|tomorrow))?|(?P<overnight>overnight))",
+        _n_day_part, "deictic"),
     _rule(
         "weekday",
         rf"(?:(?:early|late|earlier|later)\s+)?(?:(?P<rel>last|next|this\s+past|this\s+coming|this|the\s+previous|the\s+following|coming|past)\s+)?(?P<wd>{WEEKDAY_RE})(?:\s+{_DAYPART})?",
         _n_weekday, "weekday"),
-    _rule("weekday_plural", rf"(?P<wd>{WEEKDAY_RE})s(?:\s+(?P<parts>mornings|afternoons|evenings|nights))?", _n_weekday_plural, "weekday"),
+    _rule("weekday_plural", rf"(?P<wd>{WEEKDAY_RE})(?:s(?:\s+(?P<parts>mornings|afternoons|evenings|nights))?|\s+(?P<parts1>mornings|afternoons|evenings|nights))", _n_weekday_plural, "weekday"),
     _rule(
         "clock",
         rf"(?:(?:around|about|at\s+about|shortly\s+after|shortly\s+before|approximately|just\s+after|just\s+before)\s+)?"
@@ -873,7 +1054,7 @@ _RULES: list[_Rule] = [
     _rule(
         "holiday",
         r"(?:(?P<rel>last|next|this)\s+)?(?P<hol>Christmas(?:\s+Eve|\s+Day)?|New\s+Year's(?:\s+Eve|\s+Day)?|Thanksgiving(?:\s+Day)?|Easter(?:\s+Sunday)?"
-        r"|Independence\s+Day|Labor\s+Day|Memorial\s+Day|Halloween|Valentine's\s+Day|Election\s+Day|Veterans\s+Day)(?:\s+(?P<year>\d{4}))?",
+        r"|Independence\s+Day|Labor\s+Day|Memorial\s+Day|Halloween|Valentine's\s+Day|Election\s+Day|Veterans\s+Day)(?P<week>\s+week)?(?:\s+(?P<year>\d{4}))?",
         _n_holiday, "holiday"),
 ]
 
@@ -910,6 +1091,33 @@ def _trigger_positions(text: str) -> dict[str, list[tuple[int, int]]]:
 
 
 _DAY_VALUE = re.compile(r"\d{4}-\d\d-\d\d")
+_AND = re.compile(r"\s*,?\s+(?:and|or)\s+")
+_SECOND_DAY = re.compile(r"\s*,?\s+(?:and|or)\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?![.,:]\d|\s*(?:%|percent|[ap]\.?m\b))")
+_WEEKLY = re.compile(r"XXXX-WXX-\d(?P<part>T[A-Z]{2})?")
+
+
+def _coordinated(text: str, found: list[TimeExpression]) -> list[TimeExpression]:
+    """Spread what coordination shares: "April 24 and 25" (the month), "Monday and Tuesday nights" (a SET).
+
+    Adds the bare day number after a date, and turns a weekday joined by
+    "and"/"or" to a weekly SET into the same kind of SET.
+    """
+    out: list[TimeExpression] = []
+    for i, t in enumerate(found):
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        weekly = _WEEKLY.fullmatch(nxt.value) if nxt and nxt.type == "SET" else None
+        if weekly and t.text.lower() in WEEKDAYS and _cap_ok(t.text) and _AND.fullmatch(text, t.span.end, nxt.span.start):
+            t = TimeExpression(t.span, t.text, "SET", f"XXXX-WXX-{WEEKDAYS[t.text.lower()]}{weekly['part'] or ''}")
+        out.append(t)
+        second = _SECOND_DAY.match(text, t.span.end) if _DAY_VALUE.fullmatch(t.value) and t.text[-1:].isdigit() else None
+        if second and (nxt is None or nxt.span.start >= second.end()):
+            try:
+                d = dt.date.fromisoformat(t.value).replace(day=int(second["day"]))
+            except ValueError:
+                continue
+            span = Span(second.start("day"), second.end("day"))
+            out.append(TimeExpression(span, text[span.start : span.end], "DATE", d.isoformat()))
+    return out
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
@@ -951,4 +1159,6 @@ def find_timexes(text: str, dct: str | None, tense_hint: str | None = None) -> l
         result.append(TimeExpression(span=Span(start, end), text=text[start:end], type=norm[0], value=norm[1]))  # type: ignore[arg-type]
         if _DAY_VALUE.match(norm[1]):
             ctx.last_day = (end, norm[1][:10])
-    return result
+        if norm[0] == "DATE" and value_date(norm[1]):
+            ctx.last_date = norm[1]
+    return _coordinated(text, result)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from typing import Literal
 
 Granularity = Literal["D", "W", "M", "Q", "Y", "DE", "C"]
@@ -31,6 +32,18 @@ def parse_date(value: str | None) -> dt.date | None:
     except ValueError:
         return None
     return None
+
+
+def value_date(value: str) -> tuple[dt.date, Granularity] | None:
+    """The first day and granularity of a calendar value ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD[Thh...]``."""
+    m = re.match(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?(?!\d|-\d)", value)
+    if not m:
+        return None
+    try:
+        d = dt.date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
+    except ValueError:
+        return None
+    return d, "D" if m[3] else "M" if m[2] else "Y"
 
 
 def add_months(d: dt.date, months: int) -> dt.date:
@@ -113,6 +126,12 @@ def resolve_month_day(dct: dt.date, month: int, day: int, tense: Tense = "past")
             past = cand
         elif future is None:
             future = cand
+    return nearer_side(dct, past, future, tense)
+
+
+def nearer_side(dct: dt.date, past: dt.date | None, future: dt.date | None, tense: Tense) -> dt.date | None:
+    """``past`` (on or before the DCT) or ``future``: the side the tense points to, unless the
+    other is less than half as far from the DCT."""
     if past is None or future is None:
         return past or future
     d_past, d_future = (dct - past).days, (future - dct).days

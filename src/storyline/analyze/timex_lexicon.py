@@ -24,6 +24,9 @@ SEASONS: dict[str, str] = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn
 DAY_PARTS: dict[str, str] = {
     "morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI", "midday": "MI",
 }  # fmt: skip
+# Parts of the day that stay in the value of a named day ("Friday evening" → ...T EV). TimeBank and
+# AQUAINT give a day with "morning" or "night" ("Friday night") the value of the day itself far more often.
+PARTS_KEPT_WITH_A_DAY = frozenset({"afternoon", "evening", "midday"})
 
 ORDINALS: dict[str, int] = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
