@@ -436,3 +436,9 @@ class Store:
         if upto_seq is None:
             return int(self.db.execute("SELECT count(*) FROM assignments").fetchone()[0])
         return int(self.db.execute("SELECT count(*) FROM assignments WHERE seq <= ?", (upto_seq,)).fetchone()[0])
+
+    def merge_threads(self, old_id: str, new_id: str, seq: int) -> None:
+        """Fold thread ``old_id`` into ``new_id``: its events and articles move, the merge is recorded."""
+        self.db.execute("UPDATE events SET thread_id = ? WHERE thread_id = ?", (new_id, old_id))
+        self.db.execute("UPDATE assignments SET thread_id = ? WHERE thread_id = ?", (new_id, old_id))
+        self.record_merge(old_id, new_id, "thread", seq)

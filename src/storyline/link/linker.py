@@ -1,0 +1,421 @@
+"""Online two-level story linking: articles → events → threads, in arrival order.
+
+For each new article (in date order) the linker
+
+1. finds its nearest earlier articles in the vector index (HNSW, usearch);
+2. marks it a near-duplicate (wire copy, re-post) of one of them when their
+   embeddings are almost equal and the MinHash estimate of their word-shingle
+   Jaccard similarity is high; a duplicate joins its original's event and thread
+   and is not counted as an independent source;
+3. otherwise scores the events of those neighbours: a blend of embedding cosine
+   to the event centroid and TF-IDF cosine to the event's term profile (names,
+   places, numbers tell two similar events apart), times a time decay that is
+   strong for events (days); the best event at or above a threshold is joined;
+4. failing that, it starts a new event and scores the neighbours' threads the
+   same way with a lower threshold and a weak decay (months); the best thread at
+   or above its threshold gets the new event, else a new thread starts.
+
+Ids come from the first article (``ev-<article id>``, ``th-<article id>``), so
+replaying the same stream gives the same ids and later articles never relabel
+earlier ones. Everything is written through the store inside the caller's
+transaction; the in-memory state is rebuilt from the store on open and whenever
+the store turns out not to hold what this linker wrote (a rolled-back
+transaction).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .features import (
+    DocumentFrequencies,
+    day_number,
+    minhash_signature,
+    minhash_similarity,
+    names_of,
+    sparse_cosine,
+    terms_of,
+)
+from .index import DIM, VectorIndex, index_path
+
+if TYPE_CHECKING:
+    from storyline.store import Store
+
+
+@dataclass(frozen=True)
+class Level:
+    """How articles are matched to clusters of one level (events or threads).
+
+    score = (embedding · cos(article, centroid) + terms · tfidf-cos + names · names-cos)
+            / (embedding + terms + names), times the time decay.
+    """
+
+    embedding: float
+    terms: float
+    names: float
+    threshold: float
+    grace_days: float
+    decay_days: float
+
+    def similarity(self, cluster: "Cluster", vector: np.ndarray, weights: Mapping[str, Mapping[str, float]]) -> float:
+        total = self.embedding + self.terms + self.names
+        s = self.embedding * cluster.embedding_cosine(vector)
+        if self.terms:
+            s += self.terms * cluster.terms.cosine(weights.get("terms", {}))
+        if self.names:
+            s += self.names * cluster.names.cosine(weights.get("names", {}))
+        return s / total
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    """The linker's settings; the defaults hold for event-level and thread-level data alike."""
+
+    neighbours: int = 30
+    #: events: one happening; specific names matter and the decay is days
+    event: Level = Level(embedding=0.4, terms=0.25, names=0.25, threshold=0.45, grace_days=3.0, decay_days=7.0)
+    #: threads: the long-running story; topic similarity matters and the decay is months
+    thread: Level = Level(embedding=0.7, terms=0.3, names=0.0, threshold=0.2, grace_days=30.0, decay_days=365.0)
+    #: two threads whose profiles come this close are merged (the younger into the older)
+    thread_merge: float = 0.5
+    #: near-duplicates: embedding cosine and estimated shingle Jaccard at least
+    duplicate_cosine: float = 0.9
+    duplicate_jaccard: float = 0.6
+    #: terms kept in an event's or thread's profile
+    profile_terms: int = 200
+    #: save the on-disk index after this many additions (and on close)
+    save_every: int = 1000
+
+
+@dataclass
+class LinkItem:
+    """What the linker needs of a new article."""
+
+    article_id: str
+    embedding: np.ndarray
+    title: str = ""
+    text: str = ""
+    published: str | None = None
+    source: str | None = None
+    entities: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Where an article went: its event, thread, the original it copies, and the match score."""
+
+    article_id: str
+    seq: int
+    event_id: str
+    thread_id: str
+    duplicate_of: str | None = None
+    score: float | None = None
+
+
+class Profile:
+    """A sum of sparse term vectors that keeps its strongest terms and its norm."""
+
+    __slots__ = ("weights", "norm")
+
+    def __init__(self) -> None:
+        self.weights: dict[str, float] = {}
+        self.norm = 0.0
+
+    def add(self, vector: Mapping[str, float], keep: int) -> None:
+        w = self.weights
+        for t, v in vector.items():
+            w[t] = w.get(t, 0.0) + v
+        if len(w) > keep * 2:
+            self.weights = w = dict(sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[:keep])
+        self.norm = math.sqrt(sum(v * v for v in w.values()))
+
+    def cosine(self, vector: Mapping[str, float]) -> float:
+        """Cosine with a unit-length sparse vector."""
+        return sparse_cosine(vector, self.weights, self.norm)
+
+
+@dataclass
+class Cluster:
+    """An event or a thread: embedding sum, term and name profiles, date range."""
+
+    id: str
+    vsum: np.ndarray
+    n: int = 0
+    first_day: int | None = None
+    last_day: int | None = None
+    terms: Profile = field(default_factory=Profile)
+    names: Profile = field(default_factory=Profile)
+    thread_id: str | None = None
+    created: int = 0
+
+    def add(self, vector: np.ndarray, weights: Mapping[str, Mapping[str, float]], day: int | None, keep: int) -> None:
+        """Fold one article in; each profile keeps its ``keep`` strongest terms."""
+        self.vsum += vector
+        self.n += 1
+        if day is not None:
+            self.first_day = day if self.first_day is None else min(self.first_day, day)
+            self.last_day = day if self.last_day is None else max(self.last_day, day)
+        self.terms.add(weights.get("terms", {}), keep)
+        self.names.add(weights.get("names", {}), keep)
+
+    def absorb(self, other: "Cluster", keep: int) -> None:
+        """Merge another cluster into this one."""
+        self.vsum += other.vsum
+        self.n += other.n
+        for d in (other.first_day, other.last_day):
+            if d is not None:
+                self.first_day = d if self.first_day is None else min(self.first_day, d)
+                self.last_day = d if self.last_day is None else max(self.last_day, d)
+        self.terms.add(other.terms.weights, keep)
+        self.names.add(other.names.weights, keep)
+
+    def embedding_cosine(self, vector: np.ndarray) -> float:
+        norm = float(np.linalg.norm(self.vsum))
+        return float(self.vsum @ vector) / norm if norm else 0.0
+
+    def days_apart(self, day: int | None) -> float:
+        """Days between ``day`` and the cluster's date range (0 inside it or when undated)."""
+        if day is None or self.first_day is None or self.last_day is None:
+            return 0.0
+        if day < self.first_day:
+            return float(self.first_day - day)
+        return float(max(0, day - (self.last_day or day)))
+
+
+def decay(days: float, grace: float, scale: float) -> float:
+    """1 within ``grace`` days, then exponential decay with constant ``scale``."""
+    return math.exp(-max(0.0, days - grace) / scale)
+
+
+@dataclass
+class _Seen:
+    """What the linker remembers of each assigned article (by arrival number)."""
+
+    article_id: str
+    event_id: str
+    thread_id: str
+    root: str  # the article itself, or the original it duplicates
+
+
+class Linker:
+    """Assigns each new article to an event and a thread, online, with stable ids."""
+
+    def __init__(self, store: "Store", config: LinkConfig | None = None):
+        self.store = store
+        self.config = config or LinkConfig()
+        self.index = VectorIndex(index_path(store))
+        self.index_action = ""
+        self._load()
+
+    # -- state ------------------------------------------------------------------------------
+    def _reset(self) -> None:
+        self.df = DocumentFrequencies()
+        self.events: dict[str, Cluster] = {}
+        self.threads: dict[str, Cluster] = {}
+        self.seen: dict[int, _Seen] = {}
+        self.next_seq = 1
+
+    def _load(self) -> None:
+        """Rebuild the in-memory state from the store, then open (or rebuild) the index."""
+        self._reset()
+        for row in self.store.link_history(0):
+            self.df.add(row["terms"])
+            vec = row["vector"]
+            self._remember(
+                row["seq"],
+                row["article_id"],
+                row["event_id"],
+                row["thread_id"],
+                row["duplicate_of"],
+                None if vec is None else np.asarray(vec, dtype=np.float32),
+                row["day"],
+                row["weights"],
+            )
+        self.index_action = self.index.open(self.store)
+
+    def _remember(
+        self,
+        seq: int,
+        article_id: str,
+        event_id: str,
+        thread_id: str,
+        duplicate_of: str | None,
+        vector: np.ndarray | None,
+        day: int | None,
+        weights: Mapping[str, Mapping[str, float]],
+    ) -> None:
+        """Fold one assigned article into the in-memory state (document frequencies aside)."""
+        keep = self.config.profile_terms
+        self.seen[seq] = _Seen(article_id, event_id, thread_id, duplicate_of or article_id)
+        self.next_seq = max(self.next_seq, seq + 1)
+        event = self.events.get(event_id)
+        if event is None:
+            event = self.events[event_id] = Cluster(event_id, np.zeros(DIM, np.float32), thread_id=thread_id, created=seq)
+        thread = self.threads.get(thread_id)
+        if thread is None:
+            thread = self.threads[thread_id] = Cluster(thread_id, np.zeros(DIM, np.float32), created=seq)
+        if duplicate_of is None and vector is not None:
+            event.add(vector, weights, day, keep)
+            thread.add(vector, weights, day, keep)
+
+    def close(self) -> None:
+        """Save the on-disk index (the store itself is the caller's)."""
+        self.index.save()
+
+    def __enter__(self) -> "Linker":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- linking ----------------------------------------------------------------------------
+    def add(self, item: LinkItem) -> Assignment:
+        """Assign one new article (call in date order, inside the caller's store transaction)."""
+        done = self.store.assignment(item.article_id)
+        if done is not None:
+            return Assignment(
+                done["article_id"], done["seq"], done["event_id"], done["thread_id"], done["duplicate_of"], done["score"]
+            )
+        seq = self.store.next_seq()
+        if seq != self.next_seq:  # the store lost (rolled back) or gained assignments behind our back
+            self._load()
+            seq = self.store.next_seq()
+        vector = np.asarray(item.embedding, dtype=np.float32).reshape(-1)
+        norm = float(np.linalg.norm(vector))
+        if norm:
+            vector = vector / norm
+        day = day_number(item.published)
+        terms = terms_of(item.title, item.text, item.entities)
+        names = names_of(item.title, item.text, item.entities)
+        self.df.add(set(terms) | set(names))
+        weights = {"terms": self.df.weigh(terms), "names": self.df.weigh(names)}
+        minhash = minhash_signature(f"{item.title}\n{item.text}")
+        keys, sims = self.index.search(vector, self.config.neighbours)
+        neighbours = [(int(k), float(s)) for k, s in zip(keys, sims) if int(k) in self.seen]
+
+        duplicate_of, event_id, thread_id, score = self._duplicate(neighbours, minhash)
+        new_event = new_thread = False
+        if duplicate_of is None:
+            event_id, score = self._best(neighbours, vector, weights, day, level="event")
+            if event_id is not None:
+                thread_id = self.events[event_id].thread_id
+            else:
+                new_event = True
+                event_id = f"ev-{item.article_id}"
+                thread_id, score = self._best(neighbours, vector, weights, day, level="thread")
+                if thread_id is None:
+                    new_thread = True
+                    thread_id = f"th-{item.article_id}"
+        assert event_id is not None and thread_id is not None
+        title = item.title or item.text[:80]
+        if new_thread:
+            self.store.create_thread(thread_id, title, seq)
+        if new_event:
+            self.store.create_event(event_id, thread_id, title, seq)
+        if self.store.embedding(item.article_id) is None:
+            self.store.save_embedding(item.article_id, vector)
+        self.store.assign(item.article_id, seq, event_id, thread_id, duplicate_of, score)
+        self.store.save_link_features(item.article_id, seq, day, sorted(set(terms) | set(names)), weights, minhash)
+        self._remember(seq, item.article_id, event_id, thread_id, duplicate_of, vector, day, weights)
+        self.index.add(seq, item.article_id, vector)
+        if duplicate_of is None:
+            thread_id = self._consolidate(thread_id, neighbours, seq)
+        if self.index.dirty >= self.config.save_every:
+            self.index.save()
+        return Assignment(item.article_id, seq, event_id, thread_id, duplicate_of, score)
+
+    def _duplicate(
+        self, neighbours: list[tuple[int, float]], minhash: bytes | None
+    ) -> tuple[str | None, str | None, str | None, float | None]:
+        """(original id, its event, its thread, similarity) when the article copies a neighbour."""
+        if minhash is None:
+            return None, None, None, None
+        for seq, sim in neighbours:
+            if sim < self.config.duplicate_cosine:
+                continue
+            seen = self.seen[seq]
+            other = self.store.link_minhash(seen.article_id)
+            if other is None:
+                continue
+            jac = minhash_similarity(minhash, other)
+            if jac >= self.config.duplicate_jaccard:
+                return seen.root, seen.event_id, seen.thread_id, round(jac, 4)
+        return None, None, None, None
+
+    def _best(
+        self,
+        neighbours: list[tuple[int, float]],
+        vector: np.ndarray,
+        weights: Mapping[str, Mapping[str, float]],
+        day: int | None,
+        level: str,
+    ) -> tuple[str | None, float | None]:
+        """The best scoring event (or thread) among the neighbours', if it clears the threshold."""
+        lv = self.config.event if level == "event" else self.config.thread
+        pool = self.events if level == "event" else self.threads
+        ids = {self.seen[s].event_id if level == "event" else self.seen[s].thread_id for s, _ in neighbours}
+        best, best_score = None, -1.0
+        for cid in sorted(ids):
+            cl = pool[cid]
+            if cl.n == 0:
+                continue
+            s = lv.similarity(cl, vector, weights) * decay(cl.days_apart(day), lv.grace_days, lv.decay_days)
+            if s > best_score:
+                best, best_score = cid, s
+        if best is None or best_score < lv.threshold:
+            return None, None
+        return best, round(best_score, 4)
+
+    # -- consolidation ----------------------------------------------------------------------
+    def _consolidate(self, thread_id: str, neighbours: list[tuple[int, float]], seq: int) -> str:
+        """Merge the neighbours' threads that have grown into this one; returns the surviving id.
+
+        Two threads started apart (say, before and after the story broke) can
+        become the same story; the younger is merged into the older, all its
+        articles and events move, and the merge is recorded so the old id resolves.
+        """
+        lv = self.config.thread
+        here = self.threads[thread_id]
+        others = sorted({self.seen[s].thread_id for s, _ in neighbours} - {thread_id})
+        for other_id in others:
+            other = self.threads.get(other_id)
+            if other is None or other.n == 0 or here.n == 0:
+                continue
+            centroid = here.vsum / max(float(np.linalg.norm(here.vsum)), 1e-12)
+            profile = {"terms": _unit(here.terms.weights), "names": _unit(here.names.weights)}
+            gap = other.days_apart(here.first_day) if here.last_day is None else _range_gap(here, other)
+            sim = lv.similarity(other, centroid, profile) * decay(gap, lv.grace_days, lv.decay_days)
+            if sim < self.config.thread_merge:
+                continue
+            keep_id, drop_id = sorted((thread_id, other_id), key=lambda t: (self.threads[t].created, t))
+            self._merge_threads(keep_id, drop_id, seq)
+            thread_id, here = keep_id, self.threads[keep_id]
+        return thread_id
+
+    def _merge_threads(self, keep_id: str, drop_id: str, seq: int) -> None:
+        """Move everything of thread ``drop_id`` into ``keep_id``, in the store and in memory."""
+        self.store.merge_threads(drop_id, keep_id, seq)
+        self.threads[keep_id].absorb(self.threads.pop(drop_id), self.config.profile_terms)
+        for ev in self.events.values():
+            if ev.thread_id == drop_id:
+                ev.thread_id = keep_id
+        for seen in self.seen.values():
+            if seen.thread_id == drop_id:
+                seen.thread_id = keep_id
+
+
+def _unit(weights: Mapping[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
+    return {t: v / norm for t, v in weights.items()}
+
+
+def _range_gap(a: Cluster, b: Cluster) -> float:
+    """Days between two clusters' date ranges (0 when they overlap or one is undated)."""
+    if None in (a.first_day, a.last_day, b.first_day, b.last_day):
+        return 0.0
+    return float(max(0, max(a.first_day, b.first_day) - min(a.last_day, b.last_day)))  # type: ignore[type-var]

@@ -1,0 +1,74 @@
+"""Link a whole stream of articles in a throwaway in-memory store (evaluation, ``storyline cluster``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .linker import Assignment, LinkConfig, Linker, LinkItem
+
+
+@dataclass
+class StreamArticle:
+    """One input article of a stream."""
+
+    id: str
+    title: str
+    text: str
+    published: str | None = None
+    source: str | None = None
+    entities: list[str] = field(default_factory=list)
+
+
+def date_order(published: Sequence[str | None]) -> list[int]:
+    """Stable arrival order by date; an undated item keeps its place after the item before it."""
+    keys: list[str] = []
+    last = ""
+    for p in published:
+        if p:
+            last = p[:10]
+        keys.append(last)
+    return sorted(range(len(published)), key=lambda i: keys[i])
+
+
+def link_stream(
+    articles: Sequence[StreamArticle],
+    embeddings: np.ndarray,
+    config: LinkConfig | None = None,
+    advance: Callable[[], None] | None = None,
+) -> list[Assignment]:
+    """Assign every article in date order; results come back in input order."""
+    from storyline.model import Article
+    from storyline.store import Store
+
+    if len(articles) != len(embeddings):
+        raise ValueError(f"{len(articles)} articles but {len(embeddings)} embeddings")
+    results: list[Assignment | None] = [None] * len(articles)
+    with Store(":memory:") as store:
+        linker = Linker(store, config)
+        for i in date_order([a.published for a in articles]):
+            a = articles[i]
+            with store.transaction():
+                store.add_article(Article(title=a.title, text=a.text, published=a.published, source=a.source, id=a.id))
+                store.save_embedding(a.id, embeddings[i])
+                results[i] = linker.add(
+                    LinkItem(
+                        article_id=a.id,
+                        embedding=embeddings[i],
+                        title=a.title,
+                        text=a.text,
+                        published=a.published,
+                        source=a.source,
+                        entities=a.entities,
+                    )
+                )
+            if advance:
+                advance()
+        # Consolidation may have merged stories since an article was assigned: report where it is now.
+        return [
+            replace(r, event_id=store.resolve(r.event_id), thread_id=store.resolve(r.thread_id))
+            for r in results
+            if r is not None
+        ]
