@@ -1,0 +1,177 @@
+"""Commands ``stance`` and ``timeline``, and ``eval stance`` / ``eval timelines``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+def _fail(exc: Exception) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(2)
+
+
+def stance(
+    pairs: Path = typer.Option(..., "--pairs", help="FNC-1 stances CSV: Headline, Body ID[, Stance]."),
+    bodies: Path = typer.Option(..., "--bodies", help="FNC-1 bodies CSV: Body ID, articleBody."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Where to write the CSV (default: standard output)."),
+) -> None:
+    """Label each headline/body pair agree, disagree, discuss or unrelated."""
+    from ..errors import InputError
+    from ..evaluation.fnc1 import read_stance_data, write_stances
+    from ..explain.stance import predict_stances
+
+    try:
+        data = read_stance_data(pairs, bodies)
+        labels = [label for label, _ in predict_stances(data.headlines, data.body_texts)]
+        write_stances(data, labels, out if out else sys.stdout)
+    except InputError as exc:
+        _fail(exc)
+    if out:
+        typer.echo(f"wrote {len(labels)} stances to {out}", err=True)
+
+
+def _read_articles(path: str) -> list[dict]:
+    from ..errors import InputError
+
+    fh = sys.stdin if path == "-" else None
+    try:
+        fh = fh or open(path, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}")
+    rows = []
+    with fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{n}", f"not JSON: {exc.msg}")
+            if not isinstance(row, dict) or "text" not in row:
+                raise InputError(f"{path}:{n}", "expected an object with 'time' and 'text'")
+            rows.append(row)
+    return rows
+
+
+def timeline(
+    jsonl: str = typer.Option(..., "--jsonl", help="Articles, one JSON object per line: id, time, text ('-': stdin)."),
+    dates: int = typer.Option(10, "--dates", min=1, help="How many dates."),
+    sentences: int = typer.Option(1, "--sentences", min=1, help="Sentences per date."),
+    keywords: Optional[str] = typer.Option(None, "--keywords", help="Comma-separated; summaries use only sentences with one."),
+    as_json: bool = typer.Option(False, "--json", help="Print [[date, [sentences]], ...] as JSON."),
+) -> None:
+    """Summarise a set of dated articles as a timeline of key dates."""
+    from ..errors import InputError
+    from ..explain.timeline import build_timeline
+
+    try:
+        articles = _read_articles(jsonl)
+    except InputError as exc:
+        _fail(exc)
+    kws = [k.strip() for k in keywords.split(",") if k.strip()] if keywords else None
+    tl = build_timeline(articles, dates, sentences, kws)
+    if as_json:
+        typer.echo(json.dumps([[d, s] for d, s in tl], ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Timeline of {len(articles)} articles")
+    table.add_column("date", style="bold", no_wrap=True)
+    table.add_column("what happened")
+    for d, sents in tl:
+        table.add_row(d, "\n".join(sents))
+    Console().print(table)
+
+
+def eval_stance(
+    data: Path = typer.Option(Path("/work/shared/data/stance/fnc1"), "--data", help="Folder with dev_stances.csv and dev_bodies.csv."),
+    folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds, grouped by Body ID."),
+    save: Optional[Path] = typer.Option(None, "--save", help="Also train on all pairs and save the model here."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """FNC-1 relative score, per-class F1 and confusion matrix (grouped cross-validation)."""
+    import dataclasses
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from ..errors import InputError
+    from ..evaluation import fnc1
+    from ..explain.stance import LABELS
+
+    try:
+        ds = fnc1.read_stance_data(data / "dev_stances.csv", data / "dev_bodies.csv")
+    except InputError as exc:
+        _fail(exc)
+    with Progress(transient=True) as progress:
+        task = progress.add_task("cross-validating", total=folds)
+        rep = fnc1.cross_validate(ds, folds, progress=lambda k, n: progress.update(task, completed=k))
+    if save:
+        fnc1.train_final(ds, save)
+    if as_json:
+        typer.echo(json.dumps(dataclasses.asdict(rep), indent=2))
+        return
+    from rich.table import Table
+
+    console = Console()
+    console.print(f"FNC-1 {folds}-fold grouped CV on {rep.n} pairs: relative score [bold]{rep.relative:.4f}[/] "
+                  f"({rep.score:.2f} of {rep.best:.2f}), macro F1 {rep.macro_f1:.4f}")
+    table = Table("gold \\ predicted", *LABELS, "F1")
+    for label, row in zip(LABELS, rep.confusion):
+        table.add_row(label, *map(str, row), f"{rep.f1[label]:.3f}")
+    console.print(table)
+    if save:
+        console.print(f"model trained on all {rep.n} pairs saved to {save}")
+
+
+def eval_timelines(
+    data: Path = typer.Option(Path("/work/shared/data/timelines/t17"), "--data", help="Folder of collections."),
+    timex: str = typer.Option("auto", "--timex", help="Date finder: auto (tagger if installed) or regex."),
+    as_json: bool = typer.Option(False, "--json", help="Print per-timeline results as JSON."),
+) -> None:
+    """Date F1 and alignment ROUGE-1/2 (align+ m:1) of timelines built for each gold timeline."""
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from ..evaluation import tls
+    from ..explain import _dates
+
+    if timex not in ("auto", "regex"):
+        _fail(ValueError("--timex must be auto or regex"))
+    finder = _dates.regex_days if timex == "regex" else _dates.default_day_finder()
+    if not any(data.glob("*/timelines.jsonl")):
+        _fail(FileNotFoundError(f"{data}: no */timelines.jsonl"))
+    with Progress(transient=True) as progress:
+        task = progress.add_task("building timelines", total=len(list(data.glob("*/timelines.jsonl"))))
+        results = tls.evaluate_dataset(data, day_finder=finder,
+                                       progress=lambda i, n, name: progress.update(task, completed=i))
+    dates = tls.mean_prf([r.dates for r in results])
+    r1 = tls.mean_prf([r.rouge[1] for r in results])
+    r2 = tls.mean_prf([r.rouge[2] for r in results])
+    if as_json:
+        rows = [{"collection": r.collection, "timeline": r.index, "dates": r.n_dates, "sentences": r.n_sentences,
+                 "date": r.dates.as_dict(), "rouge_1": r.rouge[1].as_dict(), "rouge_2": r.rouge[2].as_dict(),
+                 "seconds": round(r.seconds, 2)} for r in results]
+        typer.echo(json.dumps({"mean": {"date": dates.as_dict(), "rouge_1": r1.as_dict(), "rouge_2": r2.as_dict()},
+                               "timelines": rows}, indent=2))
+        return
+    table = Table("collection", "dates", "k", "date F1", "AR-1 F", "AR-2 F", "s")
+    for r in results:
+        table.add_row(r.collection, str(r.n_dates), str(r.n_sentences), f"{r.dates.f1:.3f}",
+                      f"{r.rouge[1].f1:.3f}", f"{r.rouge[2].f1:.3f}", f"{r.seconds:.1f}")
+    table.add_row("mean (F of mean P, R)", "", "", f"{dates.f1:.3f}", f"{r1.f1:.3f}", f"{r2.f1:.3f}", "", style="bold")
+    Console().print(table)
+
+
+def register(app: typer.Typer, eval_app: typer.Typer) -> None:
+    app.command("stance")(stance)
+    app.command("timeline")(timeline)
+    eval_app.command("stance")(eval_stance)
+    eval_app.command("timelines")(eval_timelines)

@@ -1,0 +1,525 @@
+"""Corrections: which claims later coverage contradicts, corrects, updates or supports.
+
+Within a thread, each article's claims are compared with the claims of every
+article published before it. A pair of claims is a *candidate* when the two are
+about the same thing (a shared named entity, shared content words, or close
+sentence embeddings). A :class:`RelationScorer` then labels candidates:
+
+* ``corrects``: the later claim revises or debunks the earlier one. It carries
+  a cue (hoax, prank, tricked, posing as, retracted, "contrary to earlier
+  reports", "revised down") or, for a weak cue ("in fact", "is alive"), a
+  conflict with the earlier claim as well.
+* ``contradicts``: incompatible without a revision cue: a denial by a party
+  ("X denied …" against "Z said …"), the same statement with opposite
+  polarity, a fate that cannot follow the earlier one (dead, then alive), or
+  a toll that shrinks without explanation.
+* ``updates``: a running total that grew ("at least 20 dead" → "the toll rose
+  to 35"): a figure changed over time, not a correction.
+* ``supports``: the later claim restates the earlier one.
+
+Precision comes first: every rule asks for a named subject in common (or a
+near-paraphrase), and at most one relation is kept per later claim and earlier
+article, and per earlier claim and later article. The default scorer is
+:class:`RuleScorer`; a model (NLI, say) plugs in by implementing
+:class:`RelationScorer` and being passed as ``scorer``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Protocol, Sequence
+
+import numpy as np
+
+from ..model import Analysis, Article, Claim, ClaimRelation, RelationLabel
+from . import _claim_lexicon as lex
+from ._claim_figures import Figure
+from .claims import ClaimFacts, claim_facts, extract_claims
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store import Store
+
+_PRECISE_TIME = re.compile(r"^\d{4}-(?:\d\d|Q\d|W\d\d|H\d)")
+#: Labels in order of how much a reader needs to see them (used to keep the strongest).
+PRIORITY: dict[str, int] = {"corrects": 3, "contradicts": 2, "updates": 1, "supports": 0}
+#: Labels shown unless asked otherwise: the ones that change what a reader believes.
+CHANGE_LABELS: tuple[RelationLabel, ...] = ("corrects", "contradicts", "updates")
+
+
+# -- the pair and the scorer slot ------------------------------------------------------------------
+@dataclass(frozen=True)
+class ClaimPair:
+    """An earlier and a later claim about the same thing, with how alike they are."""
+
+    earlier: ClaimFacts
+    later: ClaimFacts
+    similarity: float  # cosine of sentence embeddings (word overlap when embeddings are unavailable)
+    overlap: float  # Dice coefficient of content-word stems
+    shared: frozenset[str]  # named entities both claims mention
+    time_link: bool  # the later claim points back to the earlier one's time
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A scorer's decision on one pair."""
+
+    label: RelationLabel
+    score: float
+    cue: str | None = None
+
+
+class RelationScorer(Protocol):
+    """Labels candidate pairs; ``None`` for a pair that bears no reportable relation.
+
+    ``worth_scoring`` is a cheap first look, before sentence similarity is
+    computed (``pair.similarity`` is 0 then); a model that wants every
+    candidate returns ``True``.
+    """
+
+    def worth_scoring(self, pair: ClaimPair) -> bool: ...
+
+    def judge(self, pairs: Sequence[ClaimPair]) -> list[Verdict | None]: ...
+
+
+# -- similarity ------------------------------------------------------------------------------------
+def _name_tokens(name: str) -> frozenset[str]:
+    return frozenset(name.lower().replace("’s", "").replace("'s", "").split())
+
+
+def same_entity(a: str, b: str) -> bool:
+    """Two canonical names refer to one referent: equal, or one's words within the other's ("Putin")."""
+    ta, tb = _name_tokens(a), _name_tokens(b)
+    return bool(ta and tb) and (ta <= tb or tb <= ta)
+
+
+def shared_entities(a: Iterable[str], b: Iterable[str]) -> frozenset[str]:
+    """Names of ``a`` that have a referent in ``b``."""
+    b = list(b)
+    return frozenset(x for x in a if any(same_entity(x, y) for y in b))
+
+
+def dice(a: frozenset[str], b: frozenset[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def _embeddings(texts: list[str]) -> np.ndarray | None:
+    """Sentence embeddings, or ``None`` when the model cannot be loaded (word overlap is used instead)."""
+    try:
+        from ..embed import embed
+
+        return embed(texts)
+    except Exception:  # noqa: BLE001 - any failure to load the model means: go on without it
+        return None
+
+
+def _time_link(earlier: ClaimFacts, later: ClaimFacts) -> bool:
+    """The later claim names the earlier claim's date (or its article's), not its own."""
+    own = (later.published or "")[:4]
+    targets = {d for d in (earlier.claim.date, earlier.published) if d}
+    for value in later.time_values:
+        if value[:4] != own and any(t.startswith(value) for t in targets):
+            return True
+    return False
+
+
+# -- the rules -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RuleThresholds:
+    """Similarity each rule asks for; tuned for precision on news text."""
+
+    debunk: float = 0.6
+    debunk_linked: float = 0.45
+    denial: float = 0.6
+    fate: float = 0.6
+    weak_cue: float = 0.7
+    weak_overlap: float = 0.3
+    figure: float = 0.55
+    figure_other: float = 0.75
+    figure_shrink: float = 0.7
+    polarity: float = 0.8
+    polarity_overlap: float = 0.6
+    supports: float = 0.8
+    supports_overlap: float = 0.5
+
+
+def _same_kind(a: Figure, b: Figure) -> bool:
+    return a.kind == b.kind and a.kind != "count"
+
+
+def _repeated(figure: Figure, others: Sequence[Figure]) -> bool:
+    return any(o.kind == figure.kind and o.value == figure.value for o in others)
+
+
+def _same_time(e: ClaimFacts, l: ClaimFacts) -> bool:
+    """Both claims are about one moment: a shared month, quarter or day, or the same day of publication."""
+    te = {v for v in e.time_values if _PRECISE_TIME.match(v)}
+    tl = {v for v in l.time_values if _PRECISE_TIME.match(v)}
+    if te or tl:
+        return bool(te & tl)
+    return bool(e.published and l.published and e.published[:10] == l.published[:10])
+
+
+def _different_days(e: ClaimFacts, l: ClaimFacts) -> bool:
+    """Both claims are dated to a day, and not the same one ("fell today", a week apart)."""
+    de, dl = e.claim.date or "", l.claim.date or ""
+    return len(de) == len(dl) == 10 and de != dl
+
+
+def _changed_figures(e: ClaimFacts, l: ClaimFacts) -> bool:
+    """Some figure of one claim has a different value in the other (same kind, not repeated)."""
+    changed_e = {f.kind for f in e.figures if not _repeated(f, l.figures)}
+    return any(f.kind in changed_e for f in l.figures if not _repeated(f, e.figures))
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+class RuleScorer:
+    """The default scorer: cue words, polarity, fates and figures, gated by similarity."""
+
+    def __init__(self, thresholds: RuleThresholds | None = None):
+        self.t = thresholds or RuleThresholds()
+
+    def worth_scoring(self, p: ClaimPair) -> bool:
+        """Whether any rule could fire: a cue on a shared subject, figures or fates on both sides, or many shared words."""
+        e, l = p.earlier, p.later
+        kinds = {f.kind for f in e.figures}
+        return (
+            (bool(p.shared) and bool(l.debunk or l.denial or l.weak))
+            or any(f.kind in kinds for f in l.figures)
+            or bool(e.fates and l.fates)
+            or p.overlap >= min(self.t.polarity_overlap, self.t.supports_overlap)
+        )
+
+    def judge(self, pairs: Sequence[ClaimPair]) -> list[Verdict | None]:
+        return [self.judge_one(p) for p in pairs]
+
+    def judge_one(self, p: ClaimPair) -> Verdict | None:
+        """The first rule that fires, strongest kind first."""
+        for rule in (self._debunk, self._fate, self._figures, self._weak_cue, self._denial, self._polarity, self._supports):
+            verdict = rule(p)
+            if verdict is not None:
+                return verdict
+        return None
+
+    def _score(self, p: ClaimPair) -> float:
+        bonus = 0.1 * p.time_link + 0.05 * p.earlier.lead + 0.05 * min(len(p.shared), 2)
+        return round(min(1.0, p.similarity + bonus), 3)
+
+    def _debunk(self, p: ClaimPair) -> Verdict | None:
+        """A hoax, fake or retraction about the same subject as the earlier claim."""
+        e, l = p.earlier, p.later
+        if not l.debunk or e.debunk or not p.shared:
+            return None
+        need = self.t.debunk_linked if (p.time_link or l.back_reference) else self.t.debunk
+        return Verdict("corrects", self._score(p), l.debunk) if p.similarity >= need else None
+
+    def _fate(self, p: ClaimPair) -> Verdict | None:
+        """One person's fates that cannot both hold: dead then alive, or resigned then "has not resigned"."""
+        e, l = p.earlier, p.later
+        if p.similarity < self.t.fate or e.claim.polarity == "negative" or (e.claim.date or "") > (l.published or "~"):
+            return None  # a negated earlier sentence, or one about a date after the later article, states no fate
+        for fe in e.fates:
+            for fl in l.fates:
+                if fe.negated or not (fe.subject and fl.subject and same_entity(fe.subject, fl.subject)):
+                    continue
+                # Only an earlier fate later undone: "resigned" → "has not resigned", dead → alive.
+                # The other way round ("did not step down" → "stepped down") is news, not a conflict.
+                negated = fe.state == fl.state and fl.negated
+                incompatible = not fl.negated and (fe.state, fl.state) in lex.INCOMPATIBLE_FATES
+                if negated or incompatible:
+                    cue = p.later.debunk or p.later.weak
+                    label: RelationLabel = "corrects" if cue else "contradicts"
+                    said = f"{'not ' if fe.negated else ''}{fe.state} → {'not ' if fl.negated else ''}{fl.state}"
+                    return Verdict(label, self._score(p), cue or f"{fe.subject}: {said}")
+        return None
+
+    def _figures(self, p: ClaimPair) -> Verdict | None:
+        """Figures counting the same thing: revised (corrects), grown (updates) or shrunk (contradicts).
+
+        A figure that the other claim repeats is confirmed, not changed, so it
+        is never compared with the other claim's remaining figures.
+        """
+        e, l = p.earlier, p.later
+        if not (p.shared or p.similarity >= self.t.figure_other) or p.similarity < self.t.figure:
+            return None
+        if (e.claim.date or "")[:4] != (l.claim.date or "")[:4]:
+            return None  # "storms in 2008 killed hundreds" is another event than this year's quake
+        changed_e = [f for f in e.figures if not f.vague and not _repeated(f, l.figures)]
+        changed_l = [f for f in l.figures if not f.vague and not _repeated(f, e.figures)]
+        for fe in changed_e:
+            for fl in changed_l:
+                if _same_kind(fe, fl):
+                    verdict = self._figure_pair(p, fe, fl)
+                    if verdict is not None:
+                        return verdict
+        return None
+
+    def _figure_pair(self, p: ClaimPair, fe: Figure, fl: Figure) -> Verdict | None:
+        e, l = p.earlier, p.later
+        change = f"{_fmt(fe.value)} → {_fmt(fl.value)} {fl.kind}"
+        if fe.kind in lex.CUMULATIVE:
+            if l.revision:
+                return Verdict("corrects", self._score(p), f"{l.revision}: {change}")
+            if fl.value > fe.value:
+                return Verdict("updates", self._score(p), f"running total: {change}")
+            # A smaller count may measure something else (registered vs fled) or bound it: only two
+            # exact figures on a close match conflict.
+            if fe.bound == fl.bound == "exact" and p.similarity >= self.t.figure_shrink:
+                return Verdict("contradicts", self._score(p), f"lower figure: {change}")
+            return None
+        # Prices, shares, money and other counts move all the time: only one figure for one
+        # moment, stated twice with different values, is a conflict.
+        unique = sum(f.kind == fe.kind for f in e.figures) == 1 and sum(f.kind == fl.kind for f in l.figures) == 1
+        if not (unique and _same_time(e, l) and p.similarity >= self.t.figure_other):
+            return None
+        if l.revision:
+            return Verdict("corrects", self._score(p), f"{l.revision}: {change}")
+        exact = fe.bound == fl.bound == "exact" and not fl.growth
+        if exact and abs(fe.value - fl.value) > 0.01 * max(abs(fe.value), abs(fl.value)):
+            return Verdict("contradicts", self._score(p), f"different figure: {change}")
+        return None
+
+    def _weak_cue(self, p: ClaimPair) -> Verdict | None:
+        """'in fact', 'turned out', 'is alive': a correction only with opposite polarity on a close match."""
+        e, l = p.earlier, p.later
+        if not l.weak or e.weak or not p.shared or p.similarity < self.t.weak_cue or p.overlap < self.t.weak_overlap:
+            return None
+        if e.claim.polarity != l.claim.polarity:
+            return Verdict("corrects", self._score(p), l.weak)
+        return None
+
+    def _denial(self, p: ClaimPair) -> Verdict | None:
+        """'X denied Y' against an earlier 'Z said Y': competing accounts."""
+        e, l = p.earlier, p.later
+        if not l.denial or e.denial or e.claim.polarity == "negative" or not p.shared:
+            return None
+        if not (l.denier and any(same_entity(l.denier, x) for x in e.entities)):
+            return None  # the denier must be a party the earlier claim names
+        if p.similarity < self.t.denial:
+            return None
+        return Verdict("contradicts", self._score(p), l.denial)
+
+    def _polarity(self, p: ClaimPair) -> Verdict | None:
+        """The same statement, negated."""
+        e, l = p.earlier, p.later
+        if e.claim.polarity == l.claim.polarity or (e.entities or l.entities) and not p.shared:
+            return None
+        if p.similarity >= self.t.polarity and p.overlap >= self.t.polarity_overlap:
+            return Verdict("contradicts", self._score(p), "negated")
+        return None
+
+    def _supports(self, p: ClaimPair) -> Verdict | None:
+        """The same statement, restated."""
+        e, l = p.earlier, p.later
+        if e.claim.polarity != l.claim.polarity or (e.entities or l.entities) and not p.shared:
+            return None
+        if _different_days(e, l) or _changed_figures(e, l):
+            return None
+        if p.similarity >= self.t.supports and p.overlap >= self.t.supports_overlap:
+            return Verdict("supports", self._score(p), None)
+        return None
+
+
+# -- relating claim lists --------------------------------------------------------------------------
+class ClaimVectors:
+    """Sentence embeddings of claims, computed on first use and kept by claim id.
+
+    Without the embedding model (or with ``enabled=False``) similarity falls
+    back to the word overlap of the two claims.
+    """
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self._cache: dict[str, np.ndarray] = {}
+
+    def similarity(self, pairs: Sequence[ClaimPair]) -> list[float]:
+        if self.enabled:
+            missing = {f.claim.id: f for p in pairs for f in (p.earlier, p.later) if f.claim.id not in self._cache}
+            if missing:
+                vectors = _embeddings([f.claim.text for f in missing.values()])
+                if vectors is None:
+                    self.enabled = False
+                else:
+                    self._cache.update(zip(missing, vectors))
+        if not self.enabled:
+            return [p.overlap for p in pairs]
+        return [float(self._cache[p.earlier.claim.id] @ self._cache[p.later.claim.id]) for p in pairs]
+
+
+def _candidates(earlier: Sequence[ClaimFacts], later: Sequence[ClaimFacts], scorer: RelationScorer) -> list[ClaimPair]:
+    """Pairs about the same thing (a named entity or many words in common) that the scorer wants to see."""
+    out = []
+    for e in earlier:
+        for l in later:
+            if e.claim.article_id == l.claim.article_id:
+                continue
+            overlap = dice(e.stems, l.stems)
+            shared = shared_entities(e.entities, l.entities)
+            if not shared and overlap < 0.3:
+                continue
+            p = ClaimPair(earlier=e, later=l, similarity=0.0, overlap=overlap, shared=shared, time_link=_time_link(e, l))
+            if scorer.worth_scoring(p):
+                out.append(p)
+    return out
+
+
+def _keep_best(found: list[tuple[ClaimPair, Verdict]]) -> list[tuple[ClaimPair, Verdict]]:
+    """One relation per (later claim, earlier article) and per (earlier claim, later article): the strongest."""
+
+    def rank(item: tuple[ClaimPair, Verdict]) -> tuple[int, float]:
+        return PRIORITY[item[1].label], item[1].score
+
+    for key in (lambda p: (p.later.claim.id, p.earlier.claim.article_id), lambda p: (p.earlier.claim.id, p.later.claim.article_id)):
+        chosen: dict[tuple[str, str], tuple[ClaimPair, Verdict]] = {}
+        for item in found:
+            k = key(item[0])
+            if k not in chosen or rank(item) > rank(chosen[k]):
+                chosen[k] = item
+        found = list(chosen.values())
+    return sorted(found, key=lambda it: (it[0].later.claim.span.start, it[0].earlier.claim.span.start))
+
+
+def relate_facts(
+    earlier: Sequence[ClaimFacts],
+    later: Sequence[ClaimFacts],
+    *,
+    vectors: ClaimVectors | None = None,
+    scorer: RelationScorer | None = None,
+) -> list[ClaimRelation]:
+    """Relations from claims of earlier articles to claims of one later article (see the module docstring)."""
+    scorer = scorer or RuleScorer()
+    vectors = vectors or ClaimVectors()
+    pairs = _candidates(earlier, later, scorer)
+    pairs = [replace(p, similarity=s) for p, s in zip(pairs, vectors.similarity(pairs))]
+    found = [(p, v) for p, v in zip(pairs, scorer.judge(pairs)) if v is not None]
+    return [
+        ClaimRelation(earlier=p.earlier.claim, later=p.later.claim, label=v.label, score=v.score, cue=v.cue)
+        for p, v in _keep_best(found)
+    ]
+
+
+def relate_claims(
+    earlier: Sequence[Claim],
+    later: Sequence[Claim],
+    analyses: Mapping[str, Analysis] | None = None,
+    articles: Mapping[str, Article] | None = None,
+    *,
+    scorer: RelationScorer | None = None,
+    embeddings: bool = True,
+) -> list[ClaimRelation]:
+    """Relations of ``later`` claims to ``earlier`` ones.
+
+    ``analyses`` and ``articles`` (by article id) give the claims' entities,
+    time expressions and publication dates; without them claims are compared
+    by their words alone.
+    """
+    analyses, articles = analyses or {}, articles or {}
+
+    def facts(claims: Sequence[Claim]) -> list[ClaimFacts]:
+        return [claim_facts(c, analyses.get(c.article_id), articles.get(c.article_id)) for c in claims]
+
+    return relate_facts(facts(earlier), facts(later), vectors=ClaimVectors(embeddings), scorer=scorer)
+
+
+# -- threads ---------------------------------------------------------------------------------------
+@dataclass
+class _Doc:
+    article: Article
+    facts: list[ClaimFacts]
+    duplicate_of: str | None
+
+
+def _load(store: "Store", article_ids: list[str]) -> list[_Doc]:
+    docs = []
+    for article in store.articles(article_ids):
+        analysis = store.analysis(article.id) or Analysis(article_id=article.id)
+        claims = analysis.claims or extract_claims(article, analysis)
+        assignment = store.assignment(article.id) or {}
+        facts = [claim_facts(c, analysis, article) for c in claims]
+        docs.append(_Doc(article, facts, assignment.get("duplicate_of")))
+    return docs
+
+
+def _side(claim: Claim, article: Article) -> dict[str, Any]:
+    return {
+        "article_id": article.id,
+        "span": [claim.span.start, claim.span.end],
+        "text": claim.text,
+        "speaker": claim.speaker,
+        "polarity": claim.polarity,
+        "date": claim.date,
+        "published": article.date,
+        "title": article.title,
+    }
+
+
+def relation_dict(relation: ClaimRelation, earlier: Article, later: Article, thread_id: str | None = None) -> dict[str, Any]:
+    """A relation as JSON-ready data with both evidence spans."""
+    out: dict[str, Any] = {"label": relation.label, "score": relation.score, "cue": relation.cue}
+    if thread_id:
+        out["thread_id"] = thread_id
+    out["earlier"] = _side(relation.earlier, earlier)
+    out["later"] = _side(relation.later, later)
+    return out
+
+
+def corrections_for_thread(
+    store: "Store",
+    thread_id: str,
+    *,
+    labels: Iterable[str] | None = None,
+    scorer: RelationScorer | None = None,
+    embeddings: bool = True,
+) -> list[dict[str, Any]]:
+    """Relations between the claims of a thread's articles, each later article against every earlier one.
+
+    Articles are taken in publication order (the store's order breaks ties);
+    an article stored as a near-duplicate of another is not compared with it.
+    ``labels`` keeps only those labels (all four by default).
+    """
+    wanted = set(labels) if labels is not None else set(PRIORITY)
+    docs = _load(store, store.story_article_ids(thread_id))
+    vectors = ClaimVectors(embeddings)
+    by_id = {d.article.id: d.article for d in docs}
+    out: list[dict[str, Any]] = []
+    for j, later in enumerate(docs):
+        earlier = [
+            f
+            for d in docs[:j]
+            if later.duplicate_of != d.article.id and d.duplicate_of != later.article.id
+            for f in d.facts
+        ]
+        for rel in relate_facts(earlier, later.facts, vectors=vectors, scorer=scorer):
+            if rel.label in wanted:
+                out.append(relation_dict(rel, by_id[rel.earlier.article_id], later.article, store.resolve(thread_id)))
+    return out
+
+
+def corrections(
+    store: "Store",
+    thread_id: str | None = None,
+    *,
+    labels: Iterable[str] | None = None,
+    scorer: RelationScorer | None = None,
+    progress: bool = False,
+) -> list[dict[str, Any]]:
+    """Relations of one thread, or of every thread with two articles or more."""
+    if thread_id is not None:
+        return corrections_for_thread(store, thread_id, labels=labels, scorer=scorer)
+    threads = [t for t in store.threads(min_articles=2)]
+    out: list[dict[str, Any]] = []
+    if not progress:
+        for t in threads:
+            out += corrections_for_thread(store, t.id, labels=labels, scorer=scorer)
+        return out
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("relating claims", total=len(threads))
+        for t in threads:
+            out += corrections_for_thread(store, t.id, labels=labels, scorer=scorer)
+            bar.advance(task)
+    return out

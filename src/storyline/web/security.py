@@ -1,0 +1,109 @@
+"""ASGI middleware: security headers on every response, a request body limit, a time limit."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any, Awaitable, Callable
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+#: No inline script at all (the pages ship none); styles from our stylesheet only.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+async def _send_json(send: Send, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *SECURITY_HEADERS]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class Guard:
+    """Adds the security headers, refuses bodies over ``max_body`` bytes (413), stops slow requests (504).
+
+    The body is read here, up to the limit, before the application sees it, so
+    an oversized upload is refused whether or not it announces its length.
+    ``slow_paths`` get ``slow_limit`` seconds instead of ``time_limit`` (ingest
+    analyses every article it is sent).
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body: int,
+        time_limit: float,
+        slow_paths: tuple[str, ...] = (),
+        slow_limit: float = 600.0,
+    ):
+        self.app = app
+        self.max_body = max_body
+        self.time_limit = time_limit
+        self.slow_paths = slow_paths
+        self.slow_limit = slow_limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_secured(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [h for h in SECURITY_HEADERS if h[0] not in names]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
+            await _send_json(send_secured, 413, f"request body over {self.max_body} bytes")
+            return
+        if scope["method"] in ("POST", "PUT", "PATCH"):
+            chunks, size = [], 0
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                chunks.append(message.get("body", b""))
+                size += len(chunks[-1])
+                if size > self.max_body:
+                    await _send_json(send_secured, 413, f"request body over {self.max_body} bytes")
+                    return
+                if not message.get("more_body"):
+                    break
+            body, delivered = b"".join(chunks), False
+
+            async def replay() -> Message:
+                nonlocal delivered
+                if delivered:
+                    return await receive()
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+
+            inner_receive: Receive = replay
+        else:
+            inner_receive = receive
+        limit = self.slow_limit if scope["path"] in self.slow_paths else self.time_limit
+        try:
+            await asyncio.wait_for(self.app(scope, inner_receive, send_secured), timeout=limit)
+        except asyncio.TimeoutError:
+            if not started:
+                await _send_json(send_secured, 504, f"request took over {limit:g} s")

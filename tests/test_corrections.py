@@ -1,0 +1,199 @@
+"""Claim relations across articles: the seed hoax, revised figures, running totals, denials, the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from storyline.analyze import analyze
+from storyline.corpus import Corpus
+from storyline.explain.claims import extract_claims
+from storyline.explain.corrections import corrections_for_thread, relate_claims
+from storyline.model import Article, ClaimRelation, Span
+from storyline.store import Store
+
+from test_claims import seed_article  # tests/ is on sys.path (no package)
+
+EARLIER, LATER = "000_f683f51b366350f9.txt", "002_11948805ac859076.txt"
+
+
+@pytest.fixture(scope="module")
+def gold_correction(seeds: Path) -> dict:
+    gold = json.loads((seeds / "gold.json").read_text(encoding="utf-8"))
+    return next(x for x in gold["cross_article"] if x["type"] == "correction")
+
+
+@pytest.fixture(scope="module")
+def seed_pair(seeds: Path):
+    articles = [seed_article(seeds, EARLIER), seed_article(seeds, LATER)]
+    return articles, {a.id: analyze(a) for a in articles}
+
+
+def relate_texts(earlier: str, later: str) -> list[ClaimRelation]:
+    """Relations between two small articles, analysed by the real pipeline."""
+    a = Article(title=earlier.split("\n")[0], text=earlier, published="2021-03-10")
+    b = Article(title=later.split("\n")[0], text=later, published="2021-03-12")
+    analyses = {x.id: analyze(x) for x in (a, b)}
+    return relate_claims(
+        extract_claims(a, analyses[a.id]), extract_claims(b, analyses[b.id]), analyses, {a.id: a, b.id: b}
+    )
+
+
+def assert_gold(relation_earlier: Span, relation_later: Span, gold: dict) -> None:
+    assert Span(*relation_earlier).overlaps(Span(*gold["earlier"]["span"]))
+    assert Span(*relation_later).overlaps(Span(*gold["later"]["span"]))
+
+
+# -- the seed correction -------------------------------------------------------------------------
+def test_seed_prank_corrects_the_phone_call(seed_pair, gold_correction):
+    articles, analyses = seed_pair
+    first, second = articles
+    relations = relate_claims(
+        extract_claims(first, analyses[first.id]),
+        extract_claims(second, analyses[second.id]),
+        analyses,
+        {a.id: a for a in articles},
+    )
+    corrections = [r for r in relations if r.label == "corrects"]
+    assert len(corrections) == 1, relations
+    rel = corrections[0]
+    assert_gold(rel.earlier.span, rel.later.span, gold_correction)
+    assert rel.cue in {"tricked", "pretending to be"}
+    assert not [r for r in relations if r.label == "contradicts"]
+
+
+def _thread_store(articles: list[Article], analyses: dict) -> Store:
+    """Both seeds stored and assigned to one thread by hand (no linker involved)."""
+    store = Store(":memory:")
+    with store.transaction():
+        store.create_thread("th-seeds", "Elton John and Putin", 1)
+        store.create_event("ev-seeds", "th-seeds", "Elton John and Putin", 1)
+        for seq, article in enumerate(articles, start=1):
+            store.add_article(article)
+            store.save_analysis(analyses[article.id])
+            store.assign(article.id, seq, "ev-seeds", "th-seeds")
+    return store
+
+
+def test_thread_reports_the_seed_correction_with_both_spans(seed_pair, gold_correction):
+    articles, analyses = seed_pair
+    store = _thread_store(articles, analyses)
+    found = [r for r in corrections_for_thread(store, "th-seeds") if r["label"] == "corrects"]
+    assert len(found) == 1
+    rel = found[0]
+    assert rel["earlier"]["published"] == "2015-09-15" and rel["later"]["published"] == "2018-02-15"
+    assert rel["earlier"]["article_id"] == articles[0].id and rel["later"]["article_id"] == articles[1].id
+    assert_gold(rel["earlier"]["span"], rel["later"]["span"], gold_correction)
+    text = articles[1].text
+    assert text[slice(*rel["later"]["span"])] == rel["later"]["text"]
+
+
+def test_linked_thread_reports_the_seed_correction(seed_pair, gold_correction):
+    """Depends on the stories linker putting the two seeds (2.5 years apart) in one thread."""
+    articles, _ = seed_pair
+    corpus = Corpus(":memory:")
+    try:
+        corpus.add(articles)
+        threads = {corpus.store.assignment(a.id)["thread_id"] for a in articles}
+        if len(threads) != 1:
+            pytest.skip("the linker keeps the two seeds in separate threads")
+        found = [r for r in corrections_for_thread(corpus.store, threads.pop()) if r["label"] == "corrects"]
+        assert found
+        assert_gold(found[0]["earlier"]["span"], found[0]["later"]["span"], gold_correction)
+    finally:
+        corpus.close()
+
+
+# -- figures -------------------------------------------------------------------------------------
+def test_growing_toll_is_an_update_not_a_correction():
+    relations = relate_texts(
+        "At least 20 people were killed when a bomb exploded at a market in Riverton on Tuesday, police said.",
+        "The death toll from Tuesday's bombing at a market in Riverton rose to 35, police said on Thursday.",
+    )
+    assert [r.label for r in relations] == ["updates"]
+    assert "20" in relations[0].cue and "35" in relations[0].cue
+
+
+def test_toll_revised_down_is_a_correction():
+    relations = relate_texts(
+        "Officials in Riverton said 40 people died in the flood on Monday.",
+        "The death toll from the Riverton flood was revised down to 25 on Wednesday, officials said.",
+    )
+    assert [r.label for r in relations] == ["corrects"]
+    assert relations[0].cue.startswith("revised down")
+
+
+def test_same_figure_restated_is_no_change():
+    relations = relate_texts(
+        "Officials in Riverton said 40 people died in the flood on Monday.",
+        "Forty people died in the Riverton flood on Monday, officials said.",
+    )
+    assert all(r.label == "supports" for r in relations)
+
+
+# -- denials and controls ------------------------------------------------------------------------
+def test_denial_contradicts_the_earlier_report():
+    relations = relate_texts(
+        "State television said NATO aircraft struck a hospital in Zawiya on Sunday.",
+        "NATO denied that its aircraft struck a hospital in Zawiya, saying they hit a military depot.",
+    )
+    assert [r.label for r in relations] == ["contradicts"]
+    assert relations[0].cue.startswith("denied")
+    assert "State television" in relations[0].earlier.text and "NATO denied" in relations[0].later.text
+
+
+def test_a_hoax_about_something_else_corrects_nothing():
+    relations = relate_texts(
+        "State television said NATO aircraft struck a hospital in Zawiya on Sunday.",
+        "A video of a shark swimming on a flooded Houston highway was a hoax, experts said.",
+    )
+    assert relations == []
+
+
+# -- the command ---------------------------------------------------------------------------------
+def test_cli_lists_the_correction_as_json(seed_pair, tmp_path, gold_correction):
+    from storyline.cli import app
+
+    articles, analyses = seed_pair
+    db = tmp_path / "seeds.db"
+    store = Store(db)
+    memory = _thread_store(articles, analyses)
+    memory.db.backup(store.db)
+    store.close()
+    result = CliRunner().invoke(app, ["corrections", "th-seeds", "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [r["label"] for r in data] == ["corrects"]
+    assert_gold(data[0]["earlier"]["span"], data[0]["later"]["span"], gold_correction)
+    table = CliRunner().invoke(app, ["corrections", "--db", str(db)])
+    assert table.exit_code == 0 and "corrects" in table.stdout and "tricked" in table.stdout
+    missing = CliRunner().invoke(app, ["corrections", "th-nope", "--db", str(db)])
+    assert missing.exit_code != 0
+
+
+# -- fates ---------------------------------------------------------------------------------------
+def test_reported_dead_then_seen_alive_is_corrected():
+    relations = relate_texts(
+        "Abu Musab al-Zarqawi was killed in a US air strike near Baghdad, state television said.",
+        "Officials said Abu Musab al-Zarqawi is alive and appeared in a new video released on Friday.",
+    )
+    assert [r.label for r in relations] == ["corrects"]
+
+
+def test_a_speaker_is_not_the_subject_of_a_fate():
+    relations = relate_texts(
+        "The presidential palace was badly damaged, but the ambassador said President Rene Preval had survived.",
+        "President Rene Preval said the UN mission chief was among the dead, but the UN could not confirm this.",
+    )
+    assert [r.label for r in relations if r.label != "supports"] == []
+
+
+def test_resignation_denied_contradicts():
+    relations = relate_texts(
+        "Hosni Mubarak resigned as president of Egypt on Friday, the vice president said.",
+        "Hosni Mubarak has not resigned and remains president, his spokesman insisted.",
+    )
+    assert [r.label for r in relations] == ["contradicts"]

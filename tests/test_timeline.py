@@ -1,0 +1,138 @@
+"""Timelines: metrics on hand-computed cases, date resolution, date ranking and the ``timeline`` command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from storyline.cli import app
+from storyline.evaluation.tls import PRF, align_rouge, date_prf, mean_prf, rouge_tokens
+from storyline.explain._dates import regex_days
+from storyline.explain.timeline import build_timeline, resolve_keywords, dated_sentences
+
+
+def test_date_f1_by_hand():
+    pred = [("2010-04-20", ["a"]), ("2010-04-22", ["b"]), ("2010-05-01", ["c"])]
+    ref = [("2010-04-20", ["x"]), ("2010-05-01", ["y"])]
+    s = date_prf(pred, ref)
+    assert (s.precision, s.recall) == pytest.approx((2 / 3, 1.0))
+    assert s.f1 == pytest.approx(0.8)
+
+
+def test_rouge_tokens_follow_rouge_conventions():
+    # lower case, punctuation splits, stop words gone, stems only for tokens longer than 3
+    assert rouge_tokens("The Oil-spill GROWS, and BP's rigs burned.") == ["oil", "spill", "grow", "bp", "s", "rig", "burn"]
+
+
+def test_alignment_rouge_by_hand():
+    pred = [("2010-01-01", ["oil spill grows"]), ("2010-03-01", ["volcano erupts"])]
+    ref = [("2010-01-02", ["oil spill spreads"])]
+    scores = align_rouge(pred, ref)
+    # precision: Jan 1 -> Jan 2 (weight 1/2, 2 unigram hits), Mar 1 -> Jan 2 (no hits); 5 predicted unigrams
+    assert scores[1].precision == pytest.approx(0.5 * 2 / 5)
+    # recall: Jan 2 aligns to Jan 1 (cheapest: near date, shared words); 3 reference unigrams
+    assert scores[1].recall == pytest.approx(0.5 * 2 / 3)
+    assert scores[1].f1 == pytest.approx(0.25)
+    # bigrams: (oil, spill) is the only hit; 3 predicted bigrams, 2 reference ones
+    assert scores[2].precision == pytest.approx(0.5 * 1 / 3)
+    assert scores[2].recall == pytest.approx(0.5 * 1 / 2)
+
+
+def test_alignment_prefers_content_among_equally_distant_dates():
+    ref = [("2010-01-10", ["quake hits haiti"]), ("2010-01-12", ["aid arrives port"])]
+    pred = [("2010-01-11", ["aid arrives port"])]
+    s = align_rouge(pred, ref)[1]
+    assert s.precision == pytest.approx(0.5)  # aligned to Jan 12 (same words), weight 1/2
+    assert s.recall == pytest.approx(0.5 * 3 / 6)  # only Jan 12's words are hit
+
+
+def test_identical_timelines_score_one():
+    tl = [("2010-01-01", ["oil spill grows fast"]), ("2010-02-01", ["well capped finally"])]
+    assert all(s.f1 == pytest.approx(1.0) for s in align_rouge(tl, tl).values())
+    assert date_prf(tl, tl).f1 == 1.0
+
+
+def test_mean_prf_takes_f_of_means():
+    m = mean_prf([PRF(1.0, 0.0), PRF(0.0, 1.0)])
+    assert (m.precision, m.recall, m.f1) == (0.5, 0.5, 0.5)
+
+
+def test_regex_days_resolve_against_publication_date():
+    text = "The rig exploded on 20 April. On Friday BP said it may 5 times. Officials will meet on Monday. Yesterday oil hit Mississippi."
+    got = {text[s:e]: d.isoformat() for s, e, d in regex_days(text, dt.date(2010, 5, 15))}  # a Saturday
+    assert got == {
+        "20 April": "2010-04-20",
+        "On Friday": "2010-05-14",
+        "on Monday": "2010-05-17",
+        "Yesterday": "2010-05-14",
+    }
+
+
+def _article(i: int, pub: str, text: str) -> dict:
+    return {"id": str(i), "time": pub, "text": text}
+
+
+def _synthetic_articles() -> list[dict]:
+    arts = []
+    # the explosion (20 April) is recalled by many later articles; the capping (15 July) by several
+    for i in range(8):
+        pub = (dt.date(2010, 4, 21) + dt.timedelta(days=3 * i)).isoformat()
+        arts.append(_article(i, pub, f"The oil rig exploded on 20 April, killing 11 workers.\nCrews fought the oil slick on day {i}.\nWeather was calm."))
+    for i in range(4):
+        pub = (dt.date(2010, 7, 16) + dt.timedelta(days=i)).isoformat()
+        arts.append(_article(10 + i, pub, "BP capped the oil well on 15 July after months of leaking.\nShares rose."))
+    # a date mentioned once only, and off-topic sentences dated often but without the keyword
+    arts.append(_article(20, "2010-06-02", "A hearing on the oil spill took place on 1 June."))
+    for i in range(3):
+        arts.append(_article(30 + i, "2010-06-10", "The football team won on 9 June in a thrilling final."))
+    return arts
+
+
+def test_timeline_picks_the_most_mentioned_dates():
+    tl = build_timeline(_synthetic_articles(), n_dates=2, n_sentences=1, keywords=["oil"])
+    assert [d for d, _ in tl] == ["2010-04-20", "2010-07-15"]
+    assert "exploded" in tl[0][1][0] and "capped" in tl[1][1][0]
+
+
+def test_timeline_keywords_filter_summaries():
+    tl = build_timeline(_synthetic_articles(), n_dates=5, n_sentences=2, keywords=["oil"])
+    assert "2010-06-09" not in {d for d, _ in tl}  # only football sentences speak of 9 June
+    assert all("oil" in s.lower() for _, sents in tl for s in sents)
+    assert len(tl) <= 5 and all(len(s) <= 2 for _, s in tl)
+    assert [d for d, _ in tl] == sorted(d for d, _ in tl)
+
+
+def test_timeline_window_limits_dates():
+    tl = build_timeline(_synthetic_articles(), n_dates=3, keywords=["oil"], start="2010-05-01", end="2010-08-01")
+    assert tl and all("2010-05-01" <= d <= "2010-08-01" for d, _ in tl)
+
+
+def test_keywords_are_split_when_absent():
+    sents = dated_sentences([_article(1, "2010-05-01", "BP said the oil spill grew. Egyptian protesters marched.")])
+    assert resolve_keywords(["bpoil"], sents) == ["bp", "oil"]
+    assert resolve_keywords(["EgyptianProtest"], sents) == ["egyptian"]
+
+
+def test_timeline_cli_json(tmp_path):
+    path = tmp_path / "articles.jsonl"
+    path.write_text("\n".join(json.dumps(a) for a in _synthetic_articles()), encoding="utf-8")
+    result = CliRunner().invoke(app, ["timeline", "--jsonl", str(path), "--dates", "2", "--keywords", "oil", "--json"])
+    assert result.exit_code == 0, result.output
+    tl = json.loads(result.output)
+    assert [d for d, _ in tl] == ["2010-04-20", "2010-07-15"]
+    assert all(isinstance(s, list) and s for _, s in tl)
+
+
+def test_timeline_cli_rejects_bad_jsonl(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"time": "2010-01-01", "text": "ok"}\nnot json\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["timeline", "--jsonl", str(path)])
+    assert result.exit_code == 2 and "bad.jsonl:2" in result.output
+
+
+def test_multiword_keyword_kept_when_present():
+    sents = dated_sentences([_article(1, "2010-05-01", "The oil spill grew again.")])
+    assert resolve_keywords(["oil spill", "tsunami"], sents) == ["oil spill"]

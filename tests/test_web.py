@@ -1,0 +1,234 @@
+"""The web app over real HTTP: API, pages, escaping, security headers, ingest with and without a token."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from test_web_support import build_store, serve
+
+from storyline.model import Analysis, Mention, Quote, Span, TimeExpression
+from storyline.web import create_app
+from storyline.web.highlight import Mark, analysis_marks, highlight
+from storyline.web.timeline import Entry, chart, date_range, in_window
+
+TOKEN = "test-token-5e1f"
+HOSTILE_TITLE = '"><img src=x onerror=alert(1)> Council vote'
+HOSTILE_TEXT = (
+    "The city council met on Monday. <script>alert(1)</script> The mayor, Anna Berg, said "
+    '"we will rebuild the bridge" after the vote. "><img src=x onerror=alert(1)> was posted in a comment.'
+)
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory, seeds) -> Path:
+    return build_store(tmp_path_factory.mktemp("web") / "web.db", seeds)
+
+
+@pytest.fixture(scope="module")
+def live(db):
+    with serve(create_app(db, token=TOKEN)) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def client(live):
+    with httpx.Client(base_url=live.url, timeout=120) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def elton(client) -> dict:
+    threads = client.get("/api/threads").json()["threads"]
+    found = [t for t in threads if "Elton John" in t["title"]]
+    assert found, [t["title"] for t in threads]
+    return found[0]
+
+
+# -- API ----------------------------------------------------------------------------------------
+def test_threads_and_one_thread(client, elton):
+    listing = client.get("/api/threads", params={"limit": 1}).json()
+    assert listing["total"] >= 1 and len(listing["threads"]) == 1
+    assert elton["article_count"] >= 1 and elton["activity"]
+    view = client.get(f"/api/threads/{elton['id']}").json()
+    assert view["thread"]["id"] == elton["id"]
+    assert len(view["articles"]) == elton["article_count"]
+    assert "Elton John" in view["quotes"]
+    events = client.get(f"/api/threads/{elton['id']}/events").json()
+    assert sum(e["article_count"] for e in events) == elton["article_count"]
+    assert client.get("/api/threads/th-nope").status_code == 404
+
+
+def test_timeline_entries_point_at_evidence(client, elton):
+    body = client.get(f"/api/threads/{elton['id']}/timeline").json()
+    entries = body["entries"]
+    assert any(e["kind"] == "published" and e["date"] == "2015-09-15" for e in entries)
+    mentioned = [e for e in entries if e["kind"] == "mentioned"]
+    assert mentioned, "the Elton John article names dates (yesterday = 2015-09-14)"
+    assert [e["start"] for e in entries] == sorted(e["start"] for e in entries)
+    for e in mentioned:
+        ev = e["evidence"][0]
+        article = client.get(f"/api/articles/{ev['article_id']}").json()["article"]
+        assert article["text"][ev["span"][0] : ev["span"][1]] == ev["text"]
+
+
+def test_corrections_endpoint_answers(client, elton):
+    body = client.get(f"/api/threads/{elton['id']}/corrections").json()
+    assert body["thread_id"] == elton["id"]
+    assert isinstance(body["available"], bool) and isinstance(body["relations"], list)
+    for r in body["relations"]:
+        assert {"label", "earlier", "later"} <= set(r)
+
+
+def test_article_entity_and_quotes(client, elton):
+    view = client.get(f"/api/threads/{elton['id']}").json()
+    aid = view["articles"][0]["id"]
+    got = client.get(f"/api/articles/{aid}").json()
+    assert got["story"]["thread_id"] == elton["id"]
+    names = {m["canonical"] for m in got["analysis"]["entities"]}
+    assert "Elton John" in names
+    ent = next(e for e in view["entities"] if e["name"] == "Elton John")
+    person = client.get(f"/api/entities/{ent['id']}").json()
+    assert person["name"] == "Elton John" and person["quotes"]
+    assert elton["id"] in {t["id"] for t in person["threads"]}
+    by_name = client.get("/api/quotes", params={"speaker": "Elton John"}).json()
+    assert by_name["speaker_id"] == ent["id"]
+    assert {q["text"] for q in by_name["quotes"]} == {q["text"] for q in person["quotes"]}
+    assert client.get("/api/entities/ent-nope").status_code == 404
+
+
+def test_full_text_and_semantic_search(client):
+    hits = client.get("/api/search", params={"q": "Putin"}).json()["results"]
+    assert len(hits) == 2 and all("[" in h["snippet"] for h in hits)
+    assert client.get("/api/search", params={"q": 'Putin "'}).status_code == 400
+    sem = client.get("/api/search/semantic", params={"q": "singer phoned by the Russian president", "limit": 2}).json()
+    scores = [r["score"] for r in sem["results"]]
+    assert len(scores) == 2 and scores == sorted(scores, reverse=True)
+    assert "Elton John" in sem["results"][0]["title"]
+
+
+def test_openapi_describes_the_api(client):
+    spec = client.get("/api/openapi.json").json()
+    assert {"/api/threads", "/api/ingest", "/api/search/semantic", "/api/threads/{thread_id}/timeline"} <= set(spec["paths"])
+    assert "Bearer" in spec["info"]["description"]
+
+
+# -- pages and security -------------------------------------------------------------------------
+def test_pages_render_and_carry_security_headers(client, elton):
+    for path in ("/", f"/stories/{elton['id']}", "/search?q=Putin", "/api/threads", "/static/style.css", "/nope"):
+        r = client.get(path)
+        assert r.status_code == (404 if path == "/nope" else 200), path
+        csp = r.headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+        assert r.headers["x-content-type-options"] == "nosniff"
+    story = client.get(f"/stories/{elton['id']}").text
+    assert "<svg" in story and 'class="entry' in story and "Corrections and contradictions" in story
+    assert "<script" not in story
+
+
+def test_writing_needs_the_token(live, client, db):
+    record = [{"title": "Unauthorised", "text": "Nobody may write this without the token."}]
+    assert client.post("/api/ingest", json=record).status_code == 401
+    assert client.post("/api/ingest", json=record, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    with serve(create_app(db)) as readonly, httpx.Client(base_url=readonly.url) as other:
+        r = other.post("/api/ingest", json=record, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert r.status_code == 403 and "disabled" in r.json()["detail"]
+    assert client.get("/api/search", params={"q": "Unauthorised"}).json()["results"] == []
+
+
+def test_body_over_the_limit_is_refused(client):
+    big = b'[{"title": "x", "text": "' + b"a" * (10 * 1024 * 1024) + b'"}]'
+    r = client.post("/api/ingest", content=big, headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
+    assert r.status_code == 413
+
+
+def test_ingested_article_appears_and_renders_as_text(client):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    record = {"title": HOSTILE_TITLE, "text": HOSTILE_TEXT, "published": "2016-03-02", "source": "Test Gazette"}
+    r = client.post("/api/ingest", json=[record, {"title": "no body"}], headers=auth)
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert (report["ingested"], report["failed"]) == (1, 1)
+    aid = report["article_ids"][0]
+    stored = client.get(f"/api/articles/{aid}").json()
+    assert stored["article"]["text"] == HOSTILE_TEXT and stored["story"] is not None
+    again = client.post("/api/ingest", json=[record], headers=auth).json()
+    assert (again["ingested"], again["duplicates"]) == (0, 1)
+
+    pages = [
+        client.get(f"/articles/{aid}").text,
+        client.get(f"/stories/{stored['story']['thread_id']}").text,
+        client.get("/search", params={"q": "council"}).text,
+        client.get("/").text,
+    ]
+    for html in pages:
+        assert "<script>alert(1)" not in html and "<img src=x" not in html
+        assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[0]
+    assert not re.search(r"<(script|img)\b", "".join(pages), re.I)
+
+
+def test_serve_command_prints_the_url(db):
+    env = {**os.environ, "STORYLINE_TOKEN": ""}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "storyline", "serve", "--db", str(db), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        line = proc.stdout.readline()
+        assert re.match(r"storyline: serving .* at http://127\.0\.0\.1:0/", line), line
+        time.sleep(0.2)
+        assert proc.poll() is None
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+# -- building blocks ----------------------------------------------------------------------------
+def test_highlight_escapes_every_piece_and_nests_overlaps():
+    text = 'He said "<b>hi</b>" on Monday & left.'
+    html = highlight(text, [Mark(8, 19, "quote", 'said "x"'), Mark(9, 12, "ent", href="/entities/e?a=1&b=2"), Mark(23, 29, "timex")])
+    assert "<b>" not in html and "&lt;b&gt;" in html and "&amp; left" in html
+    assert 'href="/entities/e?a=1&amp;b=2"' in html and 'title="said &#34;x&#34;"' in html
+    assert re.sub(r"<[^>]+>", "", str(html)) == str(highlight(text, []))
+    assert html.count("<span") + html.count("<a ") == html.count("</span>") + html.count("</a>")
+
+
+def test_analysis_marks_cover_every_annotation_kind():
+    text = "Anna Berg said on Monday: \"we will rebuild\". Subscribe now."
+    analysis = Analysis(
+        article_id="a",
+        entities=[Mention(Span(0, 9), "Anna Berg", "PERSON", "Anna Berg")],
+        quotes=[Quote(Span(27, 42), "we will rebuild", "direct", source=Span(0, 9), speaker="Anna Berg")],
+        timexes=[TimeExpression(Span(18, 24), "Monday", "DATE", "2016-02-29")],
+        boilerplate=[Span(45, 59)],
+    )
+    html = str(highlight(text, analysis_marks(analysis, {"Anna Berg": "/entities/x"})))
+    for css in ("ent", "quote direct", "speaker", "timex", "boilerplate"):
+        assert css in html, css
+    assert html.count('href="/entities/x"') == 1
+
+
+def test_timeline_window_keeps_far_dates_out_of_the_chart():
+    assert date_range("2015-09") == (date_range("2015-09-01")[0], date_range("2015-09-30")[0])
+    assert date_range("PRESENT_REF") is None and date_range("2015-02-30") is None
+    day = date_range("2015-09-15")
+    entries = [
+        Entry(*day, "2015-09-15", "published", "published"),
+        Entry(*date_range("2015-09-14"), "2015-09-14", "yesterday", "mentioned"),
+        Entry(*date_range("1934"), "1934", "1934", "mentioned"),
+    ]
+    shown, _ = in_window(entries)
+    assert [e.value for e in shown] == ["2015-09-15", "2015-09-14"]
+    drawn = chart(entries)
+    assert drawn["hidden"] == 1 and len(drawn["marks"]) == 2
+    assert all(30 <= m["x"] <= drawn["width"] - 30 for m in drawn["marks"])

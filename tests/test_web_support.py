@@ -1,0 +1,75 @@
+"""Helpers for the web tests (no tests here): stores built through the real pipeline, a live server."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import uvicorn
+
+from storyline.corpus import Corpus
+from storyline.ingest import read
+from storyline.model import Article
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_CORPUS = ROOT / "examples" / "wikinews-meantime.jsonl"
+
+
+def seed_articles(seeds: Path) -> list[Article]:
+    """The two seed articles with their publication dates from ``gold.json`` (the .txt reader has none)."""
+    gold = json.loads((seeds / "gold.json").read_text(encoding="utf-8"))
+    published = {a["file"]: a["published"] for a in gold["articles"]}
+    out = []
+    for item in read(sorted(str(p) for p in seeds.glob("*.txt"))):
+        assert isinstance(item, Article), item
+        name = Path(item.origin or "").name
+        out.append(dataclasses.replace(item, published=published[name], source=f"seed-{name[:3]}"))
+    return out
+
+
+def build_store(path: Path, seeds: Path, demo: bool = False) -> Path:
+    """A store holding the seeds (and the demo corpus), analysed and linked by the pipeline."""
+    with Corpus(str(path)) as corpus:
+        corpus.add(seed_articles(seeds))
+        if demo:
+            report = corpus.ingest([str(DEMO_CORPUS)])
+            assert report.failed == 0, report.failures
+    return path
+
+
+class LiveServer:
+    """A uvicorn server on 127.0.0.1 (a free port) in a background thread."""
+
+    def __init__(self, app) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+
+    def __enter__(self) -> "LiveServer":
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.sock.close()
+
+
+@contextmanager
+def serve(app) -> Iterator[LiveServer]:
+    with LiveServer(app) as live:
+        yield live
