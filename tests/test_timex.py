@@ -171,3 +171,10 @@ def test_a_year_earlier_after_nine_months_is_a_year() -> None:
 def test_week_of_a_date_and_easter_week() -> None:
     assert _only("A hearing is set for the week of March 6.", "2000-02-24")[2] == "2000-W10"
     assert _only("Protesters prayed as Easter week began.", "2000-04-17")[2] == "2000-W16"
+
+
+def test_dates_outside_the_calendar_are_not_errors():
+    text = "Modern humans lived there about 100,000 to 125,000 years ago. Over 2,500 years ago the Buddha taught."
+    found = find_timexes(text, "2011-02-01")
+    assert all(not t.value.startswith("-") for t in found)
+    assert find_timexes("It happened two years ago.", "2011-02-01")[0].value == "2009"

@@ -1124,6 +1124,14 @@ def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < e and s < span[1] for s, e in taken)
 
 
+def _normalise(rule, m: re.Match[str], ctx: _Ctx) -> Norm | None:
+    """A rule's value for a match; ``None`` when the date falls outside the calendar ("125,000 years ago")."""
+    try:
+        return rule.normalise(m, ctx)
+    except (ValueError, OverflowError):
+        return None
+
+
 def find_timexes(text: str, dct: str | None, tense_hint: str | None = None) -> list[TimeExpression]:
     """The time expressions in ``text``, normalised against the publication date ``dct`` (``YYYY-MM-DD``).
 
@@ -1140,7 +1148,7 @@ def find_timexes(text: str, dct: str | None, tense_hint: str | None = None) -> l
         spans = sorted(p for name in rule.triggers for p in positions[name])
         for w_start, w_end in _windows(text, spans):
             for m in rule.pattern.finditer(text, w_start, w_end):
-                if m.end() > m.start() and rule.normalise(m, probe) is not None:
+                if m.end() > m.start() and _normalise(rule, m, probe) is not None:
                     candidates.append((m.start(), m.end(), index, m))
     candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
     taken: list[tuple[int, int]] = []
@@ -1153,7 +1161,7 @@ def find_timexes(text: str, dct: str | None, tense_hint: str | None = None) -> l
     ctx = _Ctx(text, date, tense_hint, _tense_cache=probe._tense_cache)
     result: list[TimeExpression] = []
     for start, end, index, m in chosen:
-        norm = _RULES[index].normalise(m, ctx)
+        norm = _normalise(_RULES[index], m, ctx)
         if norm is None:
             continue
         result.append(TimeExpression(span=Span(start, end), text=text[start:end], type=norm[0], value=norm[1]))  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from ..evaluation import shared_data
 
 
 def _fail(exc: Exception) -> None:
@@ -90,7 +91,7 @@ def timeline(
 
 
 def eval_stance(
-    data: Path = typer.Option(Path("/work/shared/data/stance/fnc1"), "--data", help="Folder with dev_stances.csv and dev_bodies.csv."),
+    data: Path = typer.Option(shared_data("stance", "fnc1"), "--data", help="Folder with dev_stances.csv and dev_bodies.csv."),
     folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds, grouped by Body ID."),
     save: Optional[Path] = typer.Option(None, "--save", help="Also train on all pairs and save the model here."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
@@ -131,8 +132,7 @@ def eval_stance(
 
 
 def eval_timelines(
-    data: Path = typer.Option(Path("/work/shared/data/timelines/t17"), "--data", help="Folder of collections."),
-    timex: str = typer.Option("auto", "--timex", help="Date finder: auto (tagger if installed) or regex."),
+    data: Path = typer.Option(shared_data("timelines", "t17"), "--data", help="Folder of collections."),
     as_json: bool = typer.Option(False, "--json", help="Print per-timeline results as JSON."),
 ) -> None:
     """Date F1 and alignment ROUGE-1/2 (align+ m:1) of timelines built for each gold timeline."""
@@ -143,9 +143,7 @@ def eval_timelines(
     from ..evaluation import tls
     from ..explain import _dates
 
-    if timex not in ("auto", "regex"):
-        _fail(ValueError("--timex must be auto or regex"))
-    finder = _dates.regex_days if timex == "regex" else _dates.default_day_finder()
+    finder = _dates.default_day_finder()
     if not any(data.glob("*/timelines.jsonl")):
         _fail(FileNotFoundError(f"{data}: no */timelines.jsonl"))
     with Progress(transient=True) as progress:

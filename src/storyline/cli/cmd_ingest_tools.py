@@ -10,8 +10,9 @@ from typing import Optional
 import typer
 
 from ._common import console, fail, print_json, stdout_console
+from ..evaluation import shared_data
 
-DEFAULT_EXTRACTION_DATA = Path("../shared/data/extraction/fundus-eval")
+DEFAULT_EXTRACTION_DATA = shared_data("extraction", "fundus-eval")
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:

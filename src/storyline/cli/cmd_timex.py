@@ -9,8 +9,9 @@ from typing import Optional
 import typer
 
 from ._common import fail
+from ..evaluation import shared_data
 
-DEFAULT_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "timex" / "tbaq"
+DEFAULT_DATA = shared_data("timex", "tbaq")
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:

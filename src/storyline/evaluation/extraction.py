@@ -31,8 +31,9 @@ from functools import lru_cache
 from itertools import chain, combinations
 from pathlib import Path
 from typing import Any, Iterator
+from . import shared_data
 
-DEFAULT_DATA = Path("../shared/data/extraction/fundus-eval")
+DEFAULT_DATA = shared_data("extraction", "fundus-eval")
 MAX_OPTIONAL_PARAGRAPHS = 4
 
 #: Abbreviations the sentence splitter must not end a sentence at (lower case, no final dot).

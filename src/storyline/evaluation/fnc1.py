@@ -18,8 +18,9 @@ import numpy as np
 
 from ..errors import InputError
 from ..explain.stance import LABELS, RELATED
+from . import shared_data
 
-DEFAULT_DATA = Path("/work/shared/data/stance/fnc1")
+DEFAULT_DATA = shared_data("stance", "fnc1")
 
 
 @dataclass

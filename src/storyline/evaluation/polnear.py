@@ -263,8 +263,8 @@ def _is_speech_cue(doc: "Doc", cue: Fragments) -> bool:
     return False
 
 
-def evaluate(data_dir: Path, split: str = "dev", limit: int | None = None) -> dict[str, object]:
-    """Score spaCy + :func:`find_quotes` on one split.
+def evaluate(data_dir: Path, split: str = "dev", limit: int | None = None, mode: str = "polnear") -> dict[str, object]:
+    """Score spaCy + :func:`find_quotes` (in ``mode``) on one split.
 
     Besides the scores, reports recall on the gold attributions whose cue is a
     reporting verb (the part of PolNeAR that quotations are about; the rest are
@@ -285,7 +285,7 @@ def evaluate(data_dir: Path, split: str = "dev", limit: int | None = None) -> di
         t0 = time.perf_counter()
         doc = nlp(item.text)
         t1 = time.perf_counter()
-        quotes = find_quotes(doc)
+        quotes = find_quotes(doc, mode=mode)  # type: ignore[arg-type]
         t2 = time.perf_counter()
         parse_s, find_s = parse_s + t1 - t0, find_s + t2 - t1
         total.add(score_doc(quotes, item.attributions))
@@ -298,6 +298,7 @@ def evaluate(data_dir: Path, split: str = "dev", limit: int | None = None) -> di
     del result["documents_pred"]
     result.update(
         split=split,
+        mode=mode,
         documents=len(docs),
         speech_cue_gold=speech_gold,
         speech_cue_recall=speech_found / speech_gold if speech_gold else 0.0,
@@ -313,7 +314,7 @@ def format_report(result: dict[str, object]) -> str:
     cue = result["cue"]
     assert isinstance(c, dict) and isinstance(cue, dict)
     return (
-        f"PolNeAR {result['split']}: {result['documents']} documents, {result['gold']} gold, "
+        f"PolNeAR {result['split']} (mode {result['mode']}): {result['documents']} documents, {result['gold']} gold, "
         f"{result['predicted']} predicted, {result['matched']} matched\n"
         f"content P {c['precision']:.3f} R {c['recall']:.3f} F1 {c['f1']:.3f}\n"
         f"source accuracy {result['source_accuracy']:.3f} over {result['source_pairs']} matched pairs\n"

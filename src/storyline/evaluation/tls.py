@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
+from . import shared_data
 
 Timeline = Sequence[tuple[str, Sequence[str]]]
 
@@ -135,7 +136,7 @@ def mean_prf(scores: Sequence[PRF]) -> PRF:
     return PRF(float(np.mean([s.precision for s in scores])), float(np.mean([s.recall for s in scores])))
 
 
-DEFAULT_DATA = "/work/shared/data/timelines/t17"
+DEFAULT_DATA = shared_data("timelines", "t17")
 
 
 @dataclass
