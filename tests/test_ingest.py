@@ -282,3 +282,9 @@ def test_not_a_warc(tmp_path: Path) -> None:
     f.write_bytes(gzip.compress(b"hello, this is not an archive\n" * 10))
     (failure,) = read([f])
     assert isinstance(failure, Failure) and "WARC" in failure.reason
+
+
+def test_text_title_skips_a_photo_caption_above_the_story(seeds: Path) -> None:
+    (art,) = read([seeds / "002_11948805ac859076.txt"])
+    assert art.text.startswith("12th YES Annual Meeting, Kyiv, Ukraine\n")  # kept in the text: offsets hold
+    assert art.title.startswith("Since introducing the")

@@ -6,6 +6,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from collections import deque
 from typing import Optional
 
 import typer
@@ -68,21 +69,33 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     def analyze(
         files: list[str] = typer.Argument(..., help="Inputs to analyse (any format ingest reads)."),
         published: Optional[str] = typer.Option(None, help="Publication date (YYYY-MM-DD) for inputs without one."),
+        processes: int = typer.Option(1, "--processes", "-p", min=1, help="Parser processes (2 pays off on big inputs)."),
     ) -> None:
         """Print one JSON line of annotations per article, without a store."""
         from ..analyze import Pipeline
         from ..ingest import Failure, read
 
-        pipeline = Pipeline()
-        for item in read(files):
-            if isinstance(item, Failure):
-                console.print(Text.assemble(("skipped ", "yellow"), str(item)), soft_wrap=True, highlight=False)
-                continue
-            if published and not item.published:
-                item.published = published
-            analysis = to_dict(pipeline(item))
-            analysis.update(title=item.title, published=item.published, origin=item.origin)
-            sys.stdout.write(json.dumps(analysis, ensure_ascii=False) + "\n")
+        def articles():
+            for item in read(files):
+                if isinstance(item, Failure):
+                    console.print(Text.assemble(("skipped ", "yellow"), str(item)), soft_wrap=True, highlight=False)
+                    continue
+                if published and not item.published:
+                    item.published = published
+                yield item
+
+        pending: deque = deque()  # articles in flight, in order: the pipeline keeps input order
+
+        def remember(stream):
+            for article in stream:
+                pending.append(article)
+                yield article
+
+        for analysis in Pipeline(n_process=processes).pipe(remember(articles())):
+            article = pending.popleft()
+            row = to_dict(analysis)
+            row.update(title=article.title, published=article.published, origin=article.origin)
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
 
     @app.command()
     def stories(

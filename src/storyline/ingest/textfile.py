@@ -54,13 +54,27 @@ def article_from_text(raw: str, *, origin: str, decode_errors: int = 0) -> Artic
     end_title = text.find("\n")
     if end_title < 0 or not text[end_title:].strip():
         raise Unreadable("no text after the title line (the first non-empty line is the title)")
-    title = text[:end_title].strip()
+    title = _title(text)
     meta: dict[str, object] = {}
     if offset:
         meta["file_offset"] = offset
     if decode_errors:
         meta["decode_errors"] = decode_errors
     return Article(title=title, text=text, origin=origin, meta=meta)
+
+
+def _title(text: str) -> str:
+    """The first line that is not page furniture (a photo caption left above the headline, say)."""
+    from ..analyze.boilerplate import find_boilerplate
+
+    furniture = find_boilerplate(text[:2000])
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if line.strip() and not any(b.start <= start and end <= b.end for b in furniture):
+            return line.strip()
+        start = end + 1
+    return text[: text.find("\n")].strip()
 
 
 def read_text_file(path: Path, origin: str) -> Article:
