@@ -25,6 +25,7 @@ transaction).
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -61,6 +62,14 @@ class Level:
     threshold: float
     grace_days: float
     decay_days: float
+    #: exponential decay (events: a happening is over within days) or hyperbolic
+    #: (threads: a story can come back after years, with weaker evidence needed the closer it is)
+    hyperbolic: bool = False
+
+    def decay(self, days: float) -> float:
+        """1 within ``grace_days``, then decaying with constant ``decay_days``."""
+        late = max(0.0, days - self.grace_days) / self.decay_days
+        return 1.0 / (1.0 + late) if self.hyperbolic else math.exp(-late)
 
     def similarity(self, cluster: "Cluster", vector: np.ndarray, weights: Mapping[str, Mapping[str, float]]) -> float:
         total = self.embedding + self.terms + self.names
@@ -79,15 +88,21 @@ class LinkConfig:
     neighbours: int = 30
     #: events: one happening; specific names matter and the decay is days
     event: Level = Level(embedding=0.4, terms=0.25, names=0.25, threshold=0.45, grace_days=3.0, decay_days=7.0)
-    #: threads: the long-running story; topic similarity matters and the decay is months
-    thread: Level = Level(embedding=0.7, terms=0.3, names=0.0, threshold=0.2, grace_days=30.0, decay_days=365.0)
+    #: threads: the long-running story; topic similarity matters and the decay is weak (years)
+    thread: Level = Level(
+        embedding=0.7, terms=0.3, names=0.0, threshold=0.23, grace_days=30.0, decay_days=730.0, hyperbolic=True
+    )
     #: two threads whose profiles come this close are merged (the younger into the older)
     thread_merge: float = 0.5
     #: near-duplicates: embedding cosine and estimated shingle Jaccard at least
     duplicate_cosine: float = 0.9
     duplicate_jaccard: float = 0.6
-    #: terms kept in an event's or thread's profile
+    #: terms kept in a thread's and in an event's profile
     profile_terms: int = 200
+    event_profile_terms: int = 80
+    #: events this many days older than the newest article can no longer be joined (decay < 0.001):
+    #: their centroids and profiles are dropped from memory, which bounds it on a long stream
+    event_horizon_days: float = 60.0
     #: save the on-disk index after this many additions (and on close)
     save_every: int = 1000
 
@@ -152,11 +167,16 @@ class Cluster:
     names: Profile = field(default_factory=Profile)
     thread_id: str | None = None
     created: int = 0
+    retired: bool = False
+    #: a thread's event ids
+    members: list[str] = field(default_factory=list)
 
     def add(self, vector: np.ndarray, weights: Mapping[str, Mapping[str, float]], day: int | None, keep: int) -> None:
         """Fold one article in; each profile keeps its ``keep`` strongest terms."""
-        self.vsum += vector
         self.n += 1
+        if self.retired:
+            return
+        self.vsum += vector
         if day is not None:
             self.first_day = day if self.first_day is None else min(self.first_day, day)
             self.last_day = day if self.last_day is None else max(self.last_day, day)
@@ -184,21 +204,21 @@ class Cluster:
             return 0.0
         if day < self.first_day:
             return float(self.first_day - day)
-        return float(max(0, day - (self.last_day or day)))
+        return float(max(0, day - self.last_day))
 
 
-def decay(days: float, grace: float, scale: float) -> float:
-    """1 within ``grace`` days, then exponential decay with constant ``scale``."""
-    return math.exp(-max(0.0, days - grace) / scale)
+#: how often (in articles) old events are retired, and what a retired event's centroid is
+RETIRE_EVERY = 1000
+_RETIRED = np.zeros(DIM, np.float32)
+_RETIRED.flags.writeable = False
 
 
-@dataclass
+@dataclass(slots=True)
 class _Seen:
     """What the linker remembers of each assigned article (by arrival number)."""
 
     article_id: str
     event_id: str
-    thread_id: str
     root: str  # the article itself, or the original it duplicates
 
 
@@ -219,6 +239,8 @@ class Linker:
         self.threads: dict[str, Cluster] = {}
         self.seen: dict[int, _Seen] = {}
         self.next_seq = 1
+        self.newest_day: int | None = None
+        self._since_retire = 0
 
     def _load(self) -> None:
         """Rebuild the in-memory state from the store, then open (or rebuild) the index."""
@@ -236,7 +258,12 @@ class Linker:
                 row["day"],
                 row["weights"],
             )
+        self._retire()
         self.index_action = self.index.open(self.store)
+        # The loaded state is long-lived: keep the cyclic collector from walking it on every
+        # full collection, which would otherwise stall an add for tens of milliseconds.
+        gc.collect()
+        gc.freeze()
 
     def _remember(
         self,
@@ -251,7 +278,7 @@ class Linker:
     ) -> None:
         """Fold one assigned article into the in-memory state (document frequencies aside)."""
         keep = self.config.profile_terms
-        self.seen[seq] = _Seen(article_id, event_id, thread_id, duplicate_of or article_id)
+        self.seen[seq] = _Seen(article_id, event_id, duplicate_of or article_id)
         self.next_seq = max(self.next_seq, seq + 1)
         event = self.events.get(event_id)
         if event is None:
@@ -259,9 +286,36 @@ class Linker:
         thread = self.threads.get(thread_id)
         if thread is None:
             thread = self.threads[thread_id] = Cluster(thread_id, np.zeros(DIM, np.float32), created=seq)
+        if event.n == 0 and event_id not in thread.members:
+            thread.members.append(event_id)
         if duplicate_of is None and vector is not None:
-            event.add(vector, weights, day, keep)
+            event.add(vector, weights, day, self.config.event_profile_terms)
             thread.add(vector, weights, day, keep)
+        if day is not None and (self.newest_day is None or day > self.newest_day):
+            self.newest_day = day
+        self._since_retire += 1
+        if self._since_retire >= RETIRE_EVERY:
+            self._retire()
+
+    def _closed(self, event: Cluster) -> bool:
+        """Whether an event is past joining: its last article lies beyond the horizon of the newest one.
+
+        A rule on the state alone, so a replay and a reload close the same events.
+        """
+        if event.retired:
+            return True
+        if event.last_day is None or self.newest_day is None:
+            return False
+        return event.last_day < self.newest_day - self.config.event_horizon_days
+
+    def _retire(self) -> None:
+        """Drop the centroids and profiles of closed events (memory only; they cannot be joined)."""
+        self._since_retire = 0
+        for ev in self.events.values():
+            if not ev.retired and self._closed(ev):
+                ev.retired = True
+                ev.vsum = _RETIRED
+                ev.terms = ev.names = Profile()
 
     def close(self) -> None:
         """Save the on-disk index (the store itself is the caller's)."""
@@ -344,7 +398,7 @@ class Linker:
                 continue
             jac = minhash_similarity(minhash, other)
             if jac >= self.config.duplicate_jaccard:
-                return seen.root, seen.event_id, seen.thread_id, round(jac, 4)
+                return seen.root, seen.event_id, self._thread_of(seq), round(jac, 4)
         return None, None, None, None
 
     def _best(
@@ -358,18 +412,22 @@ class Linker:
         """The best scoring event (or thread) among the neighbours', if it clears the threshold."""
         lv = self.config.event if level == "event" else self.config.thread
         pool = self.events if level == "event" else self.threads
-        ids = {self.seen[s].event_id if level == "event" else self.seen[s].thread_id for s, _ in neighbours}
+        ids = {self.seen[s].event_id if level == "event" else self._thread_of(s) for s, _ in neighbours}
         best, best_score = None, -1.0
         for cid in sorted(ids):
             cl = pool[cid]
-            if cl.n == 0:
+            if cl.n == 0 or (level == "event" and self._closed(cl)):
                 continue
-            s = lv.similarity(cl, vector, weights) * decay(cl.days_apart(day), lv.grace_days, lv.decay_days)
+            s = lv.similarity(cl, vector, weights) * lv.decay(cl.days_apart(day))
             if s > best_score:
                 best, best_score = cid, s
         if best is None or best_score < lv.threshold:
             return None, None
         return best, round(best_score, 4)
+
+    def _thread_of(self, seq: int) -> str:
+        """The thread an assigned article is in now (through its event, so merges show)."""
+        return self.events[self.seen[seq].event_id].thread_id or ""
 
     # -- consolidation ----------------------------------------------------------------------
     def _consolidate(self, thread_id: str, neighbours: list[tuple[int, float]], seq: int) -> str:
@@ -381,32 +439,37 @@ class Linker:
         """
         lv = self.config.thread
         here = self.threads[thread_id]
-        others = sorted({self.seen[s].thread_id for s, _ in neighbours} - {thread_id})
+        others = sorted({self._thread_of(s) for s, _ in neighbours} - {thread_id})
+        centroid, profile = self._query_of(here)
         for other_id in others:
             other = self.threads.get(other_id)
             if other is None or other.n == 0 or here.n == 0:
                 continue
-            centroid = here.vsum / max(float(np.linalg.norm(here.vsum)), 1e-12)
-            profile = {"terms": _unit(here.terms.weights), "names": _unit(here.names.weights)}
             gap = other.days_apart(here.first_day) if here.last_day is None else _range_gap(here, other)
-            sim = lv.similarity(other, centroid, profile) * decay(gap, lv.grace_days, lv.decay_days)
+            sim = lv.similarity(other, centroid, profile) * lv.decay(gap)
             if sim < self.config.thread_merge:
                 continue
             keep_id, drop_id = sorted((thread_id, other_id), key=lambda t: (self.threads[t].created, t))
             self._merge_threads(keep_id, drop_id, seq)
             thread_id, here = keep_id, self.threads[keep_id]
+            centroid, profile = self._query_of(here)
         return thread_id
+
+    @staticmethod
+    def _query_of(cluster: Cluster) -> tuple[np.ndarray, dict[str, dict[str, float]]]:
+        """A cluster as if it were one article: unit centroid and unit profiles."""
+        centroid = cluster.vsum / max(float(np.linalg.norm(cluster.vsum)), 1e-12)
+        return centroid, {"terms": _unit(cluster.terms.weights), "names": _unit(cluster.names.weights)}
 
     def _merge_threads(self, keep_id: str, drop_id: str, seq: int) -> None:
         """Move everything of thread ``drop_id`` into ``keep_id``, in the store and in memory."""
         self.store.merge_threads(drop_id, keep_id, seq)
-        self.threads[keep_id].absorb(self.threads.pop(drop_id), self.config.profile_terms)
-        for ev in self.events.values():
-            if ev.thread_id == drop_id:
-                ev.thread_id = keep_id
-        for seen in self.seen.values():
-            if seen.thread_id == drop_id:
-                seen.thread_id = keep_id
+        dropped = self.threads.pop(drop_id)
+        keep = self.threads[keep_id]
+        keep.absorb(dropped, self.config.profile_terms)
+        for event_id in dropped.members:
+            self.events[event_id].thread_id = keep_id
+        keep.members.extend(dropped.members)
 
 
 def _unit(weights: Mapping[str, float]) -> dict[str, float]:

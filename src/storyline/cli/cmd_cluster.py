@@ -1,0 +1,52 @@
+"""``storyline cluster`` (link a JSONL stream into events and threads) and ``storyline eval clustering``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+
+def register(app: typer.Typer, eval_app: typer.Typer) -> None:
+    @app.command("cluster")
+    def cluster(
+        infile: Path = typer.Argument(..., help="JSONL: id, title, text, published or time, optional entities, source."),
+        out: Path | None = typer.Option(None, "--out", help="Write the JSONL here instead of stdout."),
+    ) -> None:
+        """Cluster articles into events and threads, online in date order (an in-memory store)."""
+        from storyline.link.cli_support import cluster_file
+
+        lines = cluster_file(infile)
+        if out is None:
+            for line in lines:
+                sys.stdout.write(line + "\n")
+        else:
+            out.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+    @eval_app.command("clustering")
+    def eval_clustering(
+        data: Path = typer.Option(Path("/work/shared/data"), "--data", help="The shared benchmark data folder."),
+        out: Path | None = typer.Option(None, "--out", help="Also write the scores as JSON here."),
+    ) -> None:
+        """B-cubed and V-measure on ECB+ (events) and Timeline17 (threads), beside HDBSCAN and TF-IDF peers."""
+        from rich.console import Console
+        from rich.table import Table
+
+        from storyline.evaluation.clustering import evaluate
+
+        console = Console(stderr=True)
+        results = evaluate(data, progress=lambda msg: console.log(msg))
+        table = Table(title="Story clustering (B-cubed, V-measure)")
+        for col in ("corpus", "method", "P", "R", "F1", "V", "clusters", "gold", "s"):
+            table.add_column(col, justify="left" if col in ("corpus", "method") else "right")
+        for corpus, methods in results.items():
+            for name, m in methods.items():
+                table.add_row(
+                    corpus, name, f"{m['bcubed_p']:.4f}", f"{m['bcubed_r']:.4f}", f"{m['bcubed_f1']:.4f}",
+                    f"{m['v_measure']:.4f}", str(m["clusters"]), str(m["gold_clusters"]), f"{m['seconds']:.1f}",
+                )
+        Console().print(table)
+        if out is not None:
+            out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

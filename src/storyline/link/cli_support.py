@@ -1,0 +1,57 @@
+"""Reading a JSONL article stream for ``storyline cluster`` and writing its assignments."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from storyline.errors import InputError
+
+from .stream import StreamArticle, link_stream
+
+
+def read_stream(path: Path) -> list[StreamArticle]:
+    """Articles of a JSONL file: ``id``, ``title``, ``text``, ``published`` or ``time``, optional ``entities``."""
+    articles = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read ({exc.strerror})") from exc
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except ValueError as exc:
+            raise InputError(f"{path}:{n}", f"not JSON ({exc})") from exc
+        if not isinstance(rec, dict) or "id" not in rec or not (rec.get("text") or rec.get("title")):
+            raise InputError(f"{path}:{n}", "needs an id and a title or text")
+        ents = rec.get("entities") or []
+        names = [e if isinstance(e, str) else str(e.get("canonical") or e.get("name") or "") for e in ents]
+        published = rec.get("published") or rec.get("time")
+        articles.append(
+            StreamArticle(
+                id=str(rec["id"]),
+                title=str(rec.get("title") or ""),
+                text=str(rec.get("text") or ""),
+                published=str(published)[:10] if published else None,
+                source=rec.get("source"),
+                entities=[x for x in names if x],
+            )
+        )
+    return articles
+
+
+def cluster_file(path: Path) -> list[str]:
+    """One JSON line per input article (input order): id, event, thread, and duplicate_of when set."""
+    from storyline.embed import article_text_for_embedding, embed
+
+    articles = read_stream(path)
+    vectors = embed([article_text_for_embedding(a.title, a.text) for a in articles])
+    out = []
+    for a in link_stream(articles, vectors):
+        rec = {"id": a.article_id, "event": a.event_id, "thread": a.thread_id}
+        if a.duplicate_of:
+            rec["duplicate_of"] = a.duplicate_of
+        out.append(json.dumps(rec, ensure_ascii=False))
+    return out

@@ -1,0 +1,177 @@
+"""The online linker: seeds thread, stable ids, wire copies, index recovery, rollbacks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storyline.embed import article_text_for_embedding, embed
+from storyline.link import Linker, LinkItem
+from storyline.link.index import index_path
+from storyline.model import Article
+from storyline.store import Store
+
+T17_BETWEEN = 50
+
+
+@pytest.fixture(scope="module")
+def corpus(shared: Path) -> dict:
+    """The two seed articles and 50 Timeline17 articles, with their embeddings."""
+    gold = json.loads((shared / "seeds" / "gold.json").read_text(encoding="utf-8"))
+    seeds = []
+    for entry in gold["articles"]:
+        text = (shared / "seeds" / entry["file"]).read_text(encoding="utf-8")
+        title, _, body = text.partition("\n")
+        seeds.append(Article(title=title.strip(), text=body.strip(), published=entry["published"], source=entry["file"]))
+    others = []
+    path = shared / "data" / "timelines" / "t17" / "bpoil_bbc" / "articles.jsonl"
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            title, _, body = rec["text"].partition("\n")
+            others.append(Article(title=title[:200], text=body, published=rec["time"][:10], source="bbc"))
+            if len(others) == T17_BETWEEN:
+                break
+    articles = [seeds[0], *others, seeds[1]]
+    vectors = embed([article_text_for_embedding(a.title, a.text) for a in articles])
+    return {"articles": articles, "vectors": vectors}
+
+
+def _item(article: Article, vector: np.ndarray) -> LinkItem:
+    return LinkItem(
+        article_id=article.id,
+        embedding=vector,
+        title=article.title,
+        text=article.text,
+        published=article.published,
+        source=article.source,
+    )
+
+
+def ingest(store: Store, linker: Linker, articles: list[Article], vectors: np.ndarray) -> list:
+    """Store and link articles one transaction each, as the ingest pipeline does."""
+    out = []
+    for article, vector in zip(articles, vectors):
+        with store.transaction():
+            store.add_article(article)
+            store.save_embedding(article.id, vector)
+            out.append(linker.add(_item(article, vector)))
+    return out
+
+
+def run_stream(corpus: dict, path: str = ":memory:") -> list:
+    with Store(path) as store:
+        linker = Linker(store)
+        result = ingest(store, linker, corpus["articles"], corpus["vectors"])
+        linker.close()
+    return result
+
+
+def test_seeds_share_a_thread_but_not_an_event(corpus: dict) -> None:
+    result = run_stream(corpus)
+    first, last = result[0], result[-1]
+    assert first.thread_id == last.thread_id
+    assert first.event_id != last.event_id
+    # the oil-spill articles in between are another story
+    between = {a.thread_id for a in result[1:-1]}
+    assert first.thread_id not in between
+    assert len({a.event_id for a in result[1:-1]}) > 1
+
+
+def test_ids_are_stable_and_derived_from_the_first_article(corpus: dict) -> None:
+    once, twice = run_stream(corpus), run_stream(corpus)
+    assert [(a.event_id, a.thread_id, a.duplicate_of) for a in once] == [
+        (a.event_id, a.thread_id, a.duplicate_of) for a in twice
+    ]
+    assert once[0].event_id == f"ev-{corpus['articles'][0].id}"
+    assert once[0].thread_id == f"th-{corpus['articles'][0].id}"
+
+
+def test_wire_copy_is_a_duplicate_and_not_an_extra_source(corpus: dict) -> None:
+    original = corpus["articles"][1]
+    copy_text = original.text.replace("said", "stated", 2) + "\nCopyright the wire service."
+    copy = Article(title=original.title, text=copy_text, published=original.published, source="other-paper.example")
+    vectors = embed([article_text_for_embedding(a.title, a.text) for a in (original, copy)])
+    with Store(":memory:") as store:
+        linker = Linker(store)
+        first, second = ingest(store, linker, [original, copy], vectors)
+        assert second.duplicate_of == original.id
+        assert (second.event_id, second.thread_id) == (first.event_id, first.thread_id)
+        thread = store.thread(first.thread_id)
+        assert thread is not None and thread.article_count == 2 and thread.source_count == 1
+
+
+def test_unrelated_articles_are_not_duplicates(corpus: dict) -> None:
+    result = run_stream(corpus)
+    assert all(a.duplicate_of is None for a in result[:3])
+
+
+@pytest.mark.parametrize("damage", ["delete", "truncate", "stale", "ahead"])
+def test_index_recovers_after_a_crash(corpus: dict, tmp_path: Path, damage: str) -> None:
+    articles, vectors = corpus["articles"], corpus["vectors"]
+    expected = run_stream(corpus)
+    db = str(tmp_path / "s.db")
+    cut = 30
+    with Store(db) as store:
+        linker = Linker(store)
+        ingest(store, linker, articles[:20], vectors[:20])
+        linker.close()  # the index on disk now holds 20 articles
+        saved = index_path(store)
+        assert saved is not None
+        shutil.copy(saved, tmp_path / "old.usearch")
+        shutil.copy(saved + ".json", tmp_path / "old.json")
+        ingest(store, linker, articles[20:cut], vectors[20:cut])
+        linker.close()
+        if damage == "ahead":
+            # the index saw articles whose transaction never committed
+            with pytest.raises(RuntimeError):
+                with store.transaction():
+                    ingest(store, linker, articles[cut : cut + 5], vectors[cut : cut + 5])
+                    linker.close()
+                    raise RuntimeError("crash before commit")
+    # SIGKILL-like: no further save; now damage the index file
+    if damage == "delete":
+        Path(saved).unlink()
+    elif damage == "truncate":
+        Path(saved).write_bytes(Path(saved).read_bytes()[:100])
+    elif damage == "stale":
+        shutil.copy(tmp_path / "old.usearch", saved)
+        shutil.copy(tmp_path / "old.json", saved + ".json")
+    with Store(db) as store:
+        linker = Linker(store)
+        assert len(linker.index) == cut
+        assert linker.index_action in {"rebuilt", f"caught up {cut - 20}", "loaded"}
+        rest = ingest(store, linker, articles[cut:], vectors[cut:])
+        linker.close()
+        first = [store.assignment(a.id) for a in articles[:cut]]
+    got = [(r["event_id"], r["thread_id"]) for r in first] + [(a.event_id, a.thread_id) for a in rest]
+    assert got == [(a.event_id, a.thread_id) for a in expected]
+
+
+def test_rolled_back_links_are_forgotten(corpus: dict) -> None:
+    articles, vectors = corpus["articles"], corpus["vectors"]
+    expected = run_stream(corpus)
+    with Store(":memory:") as store:
+        linker = Linker(store)
+        ingest(store, linker, articles[:10], vectors[:10])
+        with pytest.raises(RuntimeError):
+            with store.transaction():
+                ingest(store, linker, articles[10:15], vectors[10:15])
+                raise RuntimeError("abort the batch")
+        assert store.assignment(articles[12].id) is None
+        rest = ingest(store, linker, articles[10:], vectors[10:])
+    assert [(a.event_id, a.thread_id) for a in rest] == [(a.event_id, a.thread_id) for a in expected[10:]]
+
+
+def test_adding_an_article_twice_returns_its_assignment(corpus: dict) -> None:
+    articles, vectors = corpus["articles"][:3], corpus["vectors"][:3]
+    with Store(":memory:") as store:
+        linker = Linker(store)
+        first = ingest(store, linker, articles, vectors)
+        again = ingest(store, linker, articles, vectors)
+        assert [(a.seq, a.event_id) for a in first] == [(a.seq, a.event_id) for a in again]
+        assert store.next_seq() == 4
