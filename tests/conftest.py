@@ -20,3 +20,21 @@ def shared() -> Path:
 @pytest.fixture(scope="session")
 def seeds(shared: Path) -> Path:
     return shared / "seeds"
+
+
+def read_seed(seeds_dir: Path, name: str):
+    """A seed article as the ingest reader makes it, with its publication date from ``gold.json``.
+
+    The text is the whole file, so the gold offsets hold; the source is the file name.
+    """
+    import dataclasses
+    import json
+
+    from storyline.ingest import read
+    from storyline.model import Article
+
+    gold = json.loads((seeds_dir / "gold.json").read_text(encoding="utf-8"))
+    published = next(a["published"] for a in gold["articles"] if a["file"] == name)
+    (article,) = read([seeds_dir / name])
+    assert isinstance(article, Article), article
+    return dataclasses.replace(article, published=published, source=name)

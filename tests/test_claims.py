@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from conftest import read_seed
+
 import json
 from pathlib import Path
 
@@ -14,11 +16,7 @@ from storyline.model import Article, Span
 
 
 def seed_article(seeds: Path, name: str) -> Article:
-    """A seed file as one article whose text is the whole file, so that gold offsets hold."""
-    gold = json.loads((seeds / "gold.json").read_text(encoding="utf-8"))
-    published = next(a["published"] for a in gold["articles"] if a["file"] == name)
-    text = (seeds / name).read_text(encoding="utf-8")
-    return Article(title=text.split("\n", 1)[0], text=text, published=published, source=name)
+    return read_seed(seeds, name)
 
 
 def claims_of(text: str, published: str = "2021-03-10") -> tuple[Article, list]:

@@ -92,14 +92,13 @@ def test_thread_reports_the_seed_correction_with_both_spans(seed_pair, gold_corr
 
 
 def test_linked_thread_reports_the_seed_correction(seed_pair, gold_correction):
-    """Depends on the stories linker putting the two seeds (2.5 years apart) in one thread."""
+    """Ingested together, the seeds share a thread and the thread reports the correction."""
     articles, _ = seed_pair
     corpus = Corpus(":memory:")
     try:
         corpus.add(articles)
         threads = {corpus.store.assignment(a.id)["thread_id"] for a in articles}
-        if len(threads) != 1:
-            pytest.skip("the linker keeps the two seeds in separate threads")
+        assert len(threads) == 1
         found = [r for r in corrections_for_thread(corpus.store, threads.pop()) if r["label"] == "corrects"]
         assert found
         assert_gold(found[0]["earlier"]["span"], found[0]["later"]["span"], gold_correction)

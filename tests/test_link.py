@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from conftest import read_seed
+
 import json
 import shutil
 from pathlib import Path
@@ -22,11 +24,7 @@ T17_BETWEEN = 50
 def corpus(shared: Path) -> dict:
     """The two seed articles and 50 Timeline17 articles, with their embeddings."""
     gold = json.loads((shared / "seeds" / "gold.json").read_text(encoding="utf-8"))
-    seeds = []
-    for entry in gold["articles"]:
-        text = (shared / "seeds" / entry["file"]).read_text(encoding="utf-8")
-        title, _, body = text.partition("\n")
-        seeds.append(Article(title=title.strip(), text=body.strip(), published=entry["published"], source=entry["file"]))
+    seeds = [read_seed(shared / "seeds", entry["file"]) for entry in gold["articles"]]
     others = []
     path = shared / "data" / "timelines" / "t17" / "bpoil_bbc" / "articles.jsonl"
     with open(path, encoding="utf-8") as fh:

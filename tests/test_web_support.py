@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from conftest import read_seed
+
 import dataclasses
 import json
 import socket
@@ -23,14 +25,7 @@ DEMO_CORPUS = ROOT / "examples" / "wikinews-meantime.jsonl"
 
 def seed_articles(seeds: Path) -> list[Article]:
     """The two seed articles with their publication dates from ``gold.json`` (the .txt reader has none)."""
-    gold = json.loads((seeds / "gold.json").read_text(encoding="utf-8"))
-    published = {a["file"]: a["published"] for a in gold["articles"]}
-    out = []
-    for item in read(sorted(str(p) for p in seeds.glob("*.txt"))):
-        assert isinstance(item, Article), item
-        name = Path(item.origin or "").name
-        out.append(dataclasses.replace(item, published=published[name], source=f"seed-{name[:3]}"))
-    return out
+    return [read_seed(seeds, p.name) for p in sorted(seeds.glob("*.txt"))]
 
 
 def build_store(path: Path, seeds: Path, demo: bool = False) -> Path:
