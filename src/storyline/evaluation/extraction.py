@@ -31,7 +31,7 @@ from functools import lru_cache
 from itertools import chain, combinations
 from pathlib import Path
 from typing import Any, Iterator
-from . import shared_data
+from . import f_measure, shared_data
 
 DEFAULT_DATA = shared_data("extraction", "fundus-eval")
 MAX_OPTIONAL_PARAGRAPHS = 4
@@ -178,7 +178,7 @@ class LsumScorer:
                     left_hyp[token] -= 1
                     left_ref[token] -= 1
         precision, recall = hits / n, hits / m
-        f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
+        f1 = f_measure(precision, recall)
         return precision, recall, f1
 
 

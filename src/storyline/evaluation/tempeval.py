@@ -19,6 +19,8 @@ from typing import Any
 
 from storyline.model import Span, TimeExpression
 
+from . import f_measure
+
 _TOKEN = re.compile(r"\S+")
 
 
@@ -54,8 +56,7 @@ def prf(tp_system: int, n_system: int, tp_gold: int, n_gold: int) -> dict[str, f
     """Precision (matched / system), recall (matched / gold) and their harmonic mean."""
     p = tp_system / n_system if n_system else 0.0
     r = tp_gold / n_gold if n_gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"p": p, "r": r, "f1": f}
+    return {"p": p, "r": r, "f1": f_measure(p, r)}
 
 
 def token_spans(text: str) -> list[Span]:
