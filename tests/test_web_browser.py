@@ -117,7 +117,7 @@ def test_search_finds_both_seed_articles(live, page):
     assert page.locator("ol.results mark").count() >= 2
     page.screenshot(path=str(SHOTS / "ui-search.png"), full_page=True)
     page.locator("ol.results li > a", has_text="Since introducing the").click()
-    page.get_by_role("link", name="Elton John").first.click()
+    page.get_by_role("link", name="Elton John", exact=True).first.click()
     page.wait_for_url("**/entities/*")
     assert page.locator("#said blockquote").count() >= 1 and page.locator("#stories tbody tr").count() >= 1
     page.screenshot(path=str(SHOTS / "ui-entity.png"), full_page=True)
