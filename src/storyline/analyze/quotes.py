@@ -13,6 +13,11 @@ once. Three kinds of :class:`~storyline.model.Quote` are found:
 * **indirect**: a reported clause ("said that …", "told X that …",
   "according to X, …").
 
+Reported clauses the rules miss come from a learned model
+(:mod:`storyline.analyze.attribution`): by default only those whose cue is a
+reporting or thinking verb; with ``mode="polnear"`` every attribution PolNeAR
+annotates, beliefs and actions included ("co-sponsored | legislation to …").
+
 Quoted words with no reporting verb (scare quotes, titles, wording of laws) are
 not quotes. Text is split into *windows*: stretches between sentence ends that
 lie outside quotation marks, so that punctuation inside a quotation never cuts
@@ -23,7 +28,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
 
 from spacy.tokens import Doc, Token
 
@@ -40,6 +46,9 @@ from storyline.analyze.quotes_marks import QuoteSegment, find_quote_segments
 from storyline.analyze.quotes_speakers import SpeakerIndex
 from storyline.model import Mention, Quote, Span
 
+if TYPE_CHECKING:
+    from storyline.analyze.attribution import AttributionModel
+
 _SENT_END = {".", "!", "?"}
 _OBJECT_COMPLEMENT_VERBS = NAMING_VERBS | {"tell", "urge", "ask", "warn", "advise", "remind"}
 _LEAD_IN = (",", ":", "—", "–", "-", "(")
@@ -47,6 +56,7 @@ _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _FUNCTION_WORDS = {"of", "the", "a", "an", "and", "for", "to", "in", "on", "at", "by", "with", "or"}
 _ENT_CHANNEL_LABELS = {"ORG", "PRODUCT", "WORK_OF_ART", "FAC"}
 _TRIM = " \t\n,.;:—–-"
+_ATTRIBUTION_LEMMAS = SPEECH_VERBS | THOUGHT_VERBS
 # "PENCE: Well, look …" (transcripts) and "Graham: Trump’s … Destroying GOP" (headlines).
 _COLON_LINE = re.compile(r"^([A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){0,4})[ \t]*:[ \t]+(\S[^\n]{10,})$", re.MULTILINE)
 _COLON_STOP = {"photo", "image", "read", "update", "note", "editor", "source", "watch", "related", "warning", "q", "a"}
@@ -221,6 +231,12 @@ def _channel(art: _Article, cue: Token) -> str | None:
     return None
 
 
+def _overlap_share(a: Span, b: Span) -> float:
+    """The share of ``a`` that ``b`` covers."""
+    inter = max(0, min(a.end, b.end) - max(a.start, b.start))
+    return inter / len(a) if len(a) else 0.0
+
+
 class _Finder:
     """Runs the direct/mixed and indirect passes over one article."""
 
@@ -229,8 +245,9 @@ class _Finder:
         self.quotes: list[Quote] = []
         self.last: tuple[str, int] | None = None  # previous speaker and where it was named
 
-    def attribute(self, cue: Token) -> _Attribution | None:
-        subj = _subject(self.art, cue)
+    def attribute(self, cue: Token, subj: Token | None = None) -> _Attribution | None:
+        """The attribution of ``cue``; its speaker is ``subj`` when given, else the cue's subject."""
+        subj = subj or _subject(self.art, cue)
         if subj is None:
             return None
         source = _source_span(self.art, subj)
@@ -245,7 +262,7 @@ class _Finder:
             text=content.text(self.art.text),
             kind=kind,  # type: ignore[arg-type]
             source=att.source,
-            speaker=att.speaker,
+            speaker=att.speaker or None,
             cue=att.cue,
             channel=att.channel,
         )
@@ -253,6 +270,12 @@ class _Finder:
         if att.source is not None:
             self.last = (att.speaker, att.source.start)
         return q
+
+    def recall_speaker_before(self, pos: int) -> None:
+        """Make the last quote with a source before ``pos`` the previous speaker (for pronouns)."""
+        earlier = [q for q in self.quotes if q.source is not None and q.source.start < pos]
+        earlier.sort(key=lambda q: q.source.start)  # type: ignore[union-attr]
+        self.last = (earlier[-1].speaker or "", earlier[-1].source.start) if earlier else None  # type: ignore[union-attr]
 
     # --- direct and mixed -------------------------------------------------------------
 
@@ -368,6 +391,46 @@ class _Finder:
             return prev_att
         return None
 
+    # --- learned attributions ------------------------------------------------------------
+
+    def learned(self, mode: str, model: "AttributionModel | None" = None) -> None:
+        """Attributions of the learned model (:mod:`storyline.analyze.attribution`) the rules missed.
+
+        In ``news`` mode only reporting and thinking verbs with a known source count;
+        in ``polnear`` mode every cue does, and a content may lack a source.
+        """
+        from storyline.analyze.attribution import find_attributions, subject
+
+        art = self.art
+        outside = [k < 0 for k in art.seg_of]
+        lemmas = _ATTRIBUTION_LEMMAS if mode == "news" else None
+        cues = [q.cue for q in self.quotes if q.cue is not None]
+        for found in find_attributions(art.doc, outside, lemmas, model):
+            cue = _cue_span(found.cue)
+            content = Span(*found.content)
+            if any(cue.overlaps(c) for c in cues) or len(content) < 2:
+                continue
+            if any(_overlap_share(content, q.content) >= 0.5 for q in self.quotes):
+                continue
+            self.recall_speaker_before(found.cue.idx)
+            att = self.attribute(found.cue) or self.attribute(found.cue, subject(found.cue))
+            if att is None:
+                if mode == "news":
+                    continue
+                att = _Attribution(cue, None, "", None)
+            self.add(content, "indirect", att)
+            cues.append(cue)
+
+    def with_marks(self, q: Quote) -> Quote:
+        """A direct or mixed quote widened to its quotation marks, as PolNeAR marks contents."""
+        if q.kind == "indirect":
+            return q
+        for seg in self.art.segments:
+            if seg.inner_start == q.content.start and seg.inner_end == q.content.end:
+                content = Span(seg.outer_start, seg.outer_end)
+                return replace(q, content=content, text=content.text(self.art.text))
+        return q
+
     # --- indirect -----------------------------------------------------------------------
 
     def _clause(self, cue: Token) -> list[Token] | None:
@@ -410,23 +473,46 @@ class _Finder:
             covered = sum(max(0, min(b, content.end) - max(a, content.start)) for a, b in quoted)
             if covered >= 0.5 * len(content):
                 continue
-            earlier = [q for q in self.quotes if q.source is not None and q.source.start < t.idx]
-            self.last = (earlier[-1].speaker or "", earlier[-1].source.start) if earlier else None  # type: ignore[union-attr]
+            self.recall_speaker_before(t.idx)
             att = self.attribute(t)
             if att is None:
                 continue
             self.add(content, "indirect", att)
 
 
-def find_quotes(doc: Doc, entities: list[Mention] | None = None) -> list[Quote]:
+QuoteMode = Literal["news", "polnear"]
+
+
+def find_quotes(
+    doc: Doc,
+    entities: list[Mention] | None = None,
+    mode: QuoteMode = "news",
+    model: "AttributionModel | None" = None,
+) -> list[Quote]:
     """All quotations in a parsed article, each with its speaker, cue and channel.
 
     ``entities`` are the pipeline's mentions for the same text; their
     ``canonical`` names are used as speaker names. Without them, spaCy's own
     entities of ``doc`` are used.
+
+    ``mode="news"`` (the default) reports who *said* (or thinks) what: the rules'
+    quotes plus learned attributions whose cue is a reporting or thinking verb.
+    ``mode="polnear"`` reports every attribution as PolNeAR annotates it:
+    beliefs, intentions and actions too ("voted for | the resolution"), with or
+    without a named source, and direct quotations with their quotation marks.
+    ``model`` replaces the packaged attribution model (training uses it).
     """
     finder = _Finder(doc, entities)
     finder.colon_lines()
     finder.direct_and_mixed()
-    finder.indirect()
-    return sorted(finder.quotes, key=lambda q: (q.content.start, q.content.end))
+    if mode == "polnear":
+        # The model's dependency-based contents ("called | X “crazy”") replace the rules' mixed
+        # quotes ("“crazy”") and reported clauses.
+        finder.quotes = [q for q in finder.quotes if q.kind != "mixed"]
+    else:
+        finder.indirect()
+    finder.learned(mode, model)
+    quotes = finder.quotes
+    if mode == "polnear":
+        quotes = [finder.with_marks(q) for q in quotes]
+    return sorted(quotes, key=lambda q: (q.content.start, q.content.end))

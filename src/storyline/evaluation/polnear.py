@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from storyline.errors import InputError
 from storyline.model import Quote, Span
+from . import f_measure
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -222,8 +223,7 @@ def score_doc(quotes: list[Quote], gold: list[GoldAttribution]) -> Counts:
 def _prf(tp: int, npred: int, ngold: int) -> dict[str, float]:
     p = tp / npred if npred else 0.0
     r = tp / ngold if ngold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": p, "recall": r, "f1": f}
+    return {"precision": p, "recall": r, "f1": f_measure(p, r)}
 
 
 def summarise(c: Counts) -> dict[str, object]:
@@ -263,10 +263,14 @@ def _is_speech_cue(doc: "Doc", cue: Fragments) -> bool:
     return False
 
 
-def evaluate(data_dir: Path, split: str = "dev", limit: int | None = None, mode: str = "polnear") -> dict[str, object]:
+def evaluate(
+    data_dir: Path, split: str = "dev", limit: int | None = None, mode: str = "polnear"
+) -> dict[str, object]:
     """Score spaCy + :func:`find_quotes` (in ``mode``) on one split.
 
-    Besides the scores, reports recall on the gold attributions whose cue is a
+    ``mode="polnear"`` scores every attribution (the corpus's own task);
+    ``mode="news"`` scores the pipeline's default quote list. Besides the scores,
+    reports recall on the gold attributions whose cue is a
     reporting verb (the part of PolNeAR that quotations are about; the rest are
     attitudes and actions such as "voted for" or "supports") and the time spent.
     """

@@ -1,0 +1,364 @@
+"""Learned attribution finder: beliefs, intentions and actions as well as speech.
+
+Direct quotations and reporting verbs are handled by the rules in
+:mod:`storyline.analyze.quotes`. Many attributions have no reporting verb:
+"Clinton co-sponsored | legislation …", "the council voted for | the
+resolution", "he wants | to cut taxes", "a poll showed | a close race". This
+module finds them in three steps:
+
+1. **Candidates.** Every verb, every noun with a complement ("support for",
+   "claims that") and "according to" outside quotation marks is a possible cue;
+   each gets a few possible contents read off the parse: its clausal
+   complement, its open complement, its object, the object of one of its
+   prepositions, its object with a complement, the rest of the clause, or the
+   clause that it comments on ("…, he said"), each also cut before a right
+   conjunct or at its first comma or dash (PolNeAR leaves out trailing
+   relative clauses and appositions).
+2. **Scoring.** A logistic regression over sparse features of the cue (lemma,
+   tag, dependency, children, modal, negation), its subject (pronoun, entity
+   type) and the content (kind, length, first word, quotation marks) gives each
+   (cue, content) pair the probability that it is an attribution. The weights
+   are trained on the PolNeAR train split
+   (:mod:`storyline.evaluation.train_attribution`) and stored as JSON, so that
+   loading is safe and fast and scoring is a dictionary sum.
+3. **Decoding.** Each cue keeps its best content when that content's probability
+   passes the model's threshold; the source is the cue's subject, as for the
+   rules.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Doc, Token
+
+from storyline.analyze.quotes_lexicon import SPEECH_VERBS, THOUGHT_VERBS
+
+MODEL_PATH = Path(__file__).resolve().parents[1] / "resources" / "attribution" / "model.json"
+
+# Characters dropped at the ends of a content; quotation marks stay (PolNeAR keeps them).
+CONTENT_TRIM = " \t\n,.;:—–-()"
+_QUOTE_CHARS = set("“”\"‘’'")
+_SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+_MODALS = {"will", "would", "could", "can", "may", "might", "should", "must", "shall"}
+_CLAUSE_STARTS = {"that", "whether", "if", "how", "what", "why", "who", "when", "where", "which", "to"}
+_LEN_BUCKETS = (1, 2, 3, 5, 8, 13, 21, 34)
+_PRONOUNS = {"he", "she", "they", "we", "i", "you", "it", "who"}
+_NOUN_COMPLEMENTS = {"prep", "acl", "ccomp"}
+_BREAKS = {",", "—", "–", "--", ";", "("}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible attribution: cue token, kind of content and the content's token range."""
+
+    cue: Token
+    kind: str
+    start: int  # first content token index
+    end: int  # one past the last content token index
+
+
+def _subtree_range(t: Token) -> tuple[int, int]:
+    """Token range of ``t``'s subtree (projective parses make it contiguous)."""
+    return t.left_edge.i, t.right_edge.i + 1
+
+
+def _side_without(host: Token, cut: Token) -> tuple[int, int] | None:
+    """The larger contiguous side of ``host``'s subtree once ``cut``'s subtree is removed."""
+    lo, hi = _subtree_range(host)
+    c_lo, c_hi = _subtree_range(cut)
+    left, right = (lo, c_lo), (c_hi, hi)
+    side = max(left, right, key=lambda r: r[1] - r[0])
+    return side if side[1] > side[0] else None
+
+
+def is_candidate_cue(t: Token) -> bool:
+    """Verbs, "according (to)" and nouns with a complement ("support for", "claims that") can be cues."""
+    if t.lower_ == "according":
+        return t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to"
+    if t.pos_ == "VERB":
+        return True
+    return t.pos_ == "NOUN" and any(c.dep_ in _NOUN_COMPLEMENTS and c.i > t.i for c in t.children)
+
+
+def _without_conjuncts(t: Token) -> tuple[int, int] | None:
+    """``t``'s subtree cut before its first right conjunct ("says A and tells B" → "A")."""
+    conj = next((c for c in t.children if c.dep_ == "conj" and c.i > t.i), None)
+    if conj is None:
+        return None
+    cut = conj.left_edge.i
+    while cut > t.i and t.doc[cut - 1].dep_ in ("cc", "punct"):
+        cut -= 1
+    return (t.left_edge.i, cut) if cut > t.left_edge.i else None
+
+
+def _first_break(doc: Doc, rng: tuple[int, int]) -> int | None:
+    """Where a content would end if cut at its first comma, dash or semicolon (None: no such break)."""
+    for i in range(rng[0] + 2, rng[1] - 1):
+        if doc[i].text in _BREAKS:
+            return i
+    return None
+
+
+def candidates(cue: Token) -> list[Candidate]:
+    """The possible contents of one cue, each as a token range with its kind."""
+    out: list[Candidate] = []
+
+    def add(kind: str, rng: tuple[int, int] | None) -> None:
+        if rng is not None and rng[1] > rng[0]:
+            out.append(Candidate(cue, kind, rng[0], rng[1]))
+            cut = _first_break(cue.doc, rng)
+            if cut is not None:
+                out.append(Candidate(cue, kind + "_cut", rng[0], cut))
+
+    if cue.lower_ == "according":
+        host = cue.head
+        if host is not cue:
+            add("according", _side_without(host, cue))
+        return out
+    prefix = "n_" if cue.pos_ == "NOUN" else ""
+    children = list(cue.children)
+    for c in children:
+        if c.dep_ == "ccomp" or (prefix and c.dep_ == "acl"):
+            kind = "ccomp_left" if c.i < cue.i else "ccomp"
+            add(prefix + kind, _subtree_range(c))
+            add(prefix + kind + "_noconj", _without_conjuncts(c))
+        elif c.dep_ == "xcomp":
+            add("xcomp", _subtree_range(c))
+            add("xcomp_noconj", _without_conjuncts(c))
+        elif c.dep_ in ("dobj", "attr") and c.i > cue.i:
+            add("dobj", _subtree_range(c))
+            comp = next((d for d in children if d.dep_ in ("oprd", "xcomp", "ccomp", "prep") and d.i > c.i), None)
+            if comp is not None:
+                add("dobj_comp", (c.left_edge.i, comp.right_edge.i + 1))
+        elif c.dep_ == "prep" and c.i > cue.i:
+            obj = next((d for d in c.children if d.dep_ in ("pobj", "pcomp")), None)
+            if obj is not None:
+                add(prefix + "prep", _subtree_range(obj))
+        elif c.dep_ == "nsubjpass":
+            add("subjpass", _subtree_range(c))
+    if prefix:
+        return _unique(out)
+    if cue.dep_ in ("parataxis", "advcl", "conj") and cue.head is not cue and cue.i > cue.head.i:
+        add("host", _side_without(cue.head, cue))
+    right = [c for c in children if c.i > cue.i and c.dep_ not in ("punct", "cc", "conj")]
+    if right:
+        add("rest", (cue.i + 1, max(c.right_edge.i for c in right) + 1))
+    return _unique(out)
+
+
+def _unique(cands: list[Candidate]) -> list[Candidate]:
+    """Candidates with distinct token ranges, keeping the first kind found for each."""
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for cand in cands:
+        if (cand.start, cand.end) not in seen:
+            seen.add((cand.start, cand.end))
+            out.append(cand)
+    return out
+
+
+def subject(cue: Token) -> Token | None:
+    """The cue's subject, looking up through conjunctions and open complements.
+
+    For a noun cue it is the possessor ("Trump's claims"); for "according to X" it is X.
+    """
+    if cue.lower_ == "according":
+        to = cue.doc[cue.i + 1]
+        return next((c for c in to.children if c.dep_ == "pobj"), None)
+    if cue.pos_ == "NOUN":
+        return next((c for c in cue.children if c.dep_ == "poss"), None)
+    node = cue
+    for _ in range(3):
+        subj = next((c for c in node.children if c.dep_ in _SUBJECTS), None)
+        if subj is not None:
+            return subj
+        agent = next((c for c in node.children if c.dep_ == "agent"), None)
+        if agent is not None:
+            return next((c for c in agent.children if c.dep_ == "pobj"), None)
+        if node.dep_ == "relcl" or node.dep_ == "acl":
+            return node.head
+        if node.dep_ not in ("conj", "xcomp", "advcl") or node.head is node:
+            break
+        node = node.head
+    return None
+
+
+def _bucket(n: int) -> str:
+    return str(next((b for b in _LEN_BUCKETS if n <= b), "more"))
+
+
+def _subject_kind(subj: Token | None) -> str:
+    if subj is None:
+        return "none"
+    if subj.lower_ in _PRONOUNS:
+        return "pron"
+    if subj.ent_type_:
+        return subj.ent_type_
+    return subj.pos_
+
+
+def cue_features(cue: Token) -> list[str]:
+    """Features of the cue token alone (shared by all of its candidates)."""
+    lemma = cue.lemma_.lower()
+    lex = "speech" if lemma in SPEECH_VERBS else "thought" if lemma in THOUGHT_VERBS else "other"
+    subj = subject(cue)
+    kids = list(cue.children)
+    feats = [
+        f"lem={lemma}",
+        f"tag={cue.tag_}",
+        f"dep={cue.dep_}",
+        f"lex={lex}",
+        f"subj={_subject_kind(subj)}",
+        f"hdep={cue.head.dep_}|{cue.dep_}",
+        f"lex|subj={lex}|{_subject_kind(subj)}",
+        f"lem|subj={lemma}|{_subject_kind(subj)}",
+        f"lem|tag={lemma}|{cue.tag_}",
+    ]
+    feats += [f"kid={c.dep_}" for c in kids]
+    feats += [f"prt={c.lower_}" for c in kids if c.dep_ == "prt"]
+    feats += [f"lem|prep={lemma}|{c.lower_}" for c in kids if c.dep_ == "prep" and c.i > cue.i]
+    if any(c.dep_ == "neg" for c in kids):
+        feats.append("neg")
+    if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in kids):
+        feats.append("modal")
+    if subj is not None and subj.i > cue.i:
+        feats.append("subj_after")
+    return feats
+
+
+def candidate_features(cand: Candidate, base: list[str], n_cands: int) -> list[str]:
+    """Features of one (cue, content) pair: the cue's features crossed with the content's kind."""
+    doc = cand.cue.doc
+    first = doc[cand.start]
+    length = cand.end - cand.start
+    kind = cand.kind
+    lemma = cand.cue.lemma_.lower()
+    text = doc[cand.start : cand.end].text
+    first_word = first.lower_ if first.lower_ in _CLAUSE_STARTS else first.pos_
+    feats = [f"k={kind}", f"k|lem={kind}|{lemma}", f"k|len={kind}|{_bucket(length)}", f"k|first={kind}|{first_word}"]
+    feats += [f"k|{f}" for f in base if not f.startswith("lem=")]
+    feats.append(f"lem|first={lemma}|{first_word}")
+    feats.append(f"lem|k|first={lemma}|{kind}|{first_word}")
+    after = doc[cand.end] if cand.end < len(doc) else None
+    after_word = "END" if after is None else after.text if after.is_punct else after.dep_
+    feats.append(f"k|after={kind}|{after_word}")
+    if after is not None and after.is_punct and cand.end + 1 < len(doc):
+        feats.append(f"k|after2={kind}|{after.text}|{doc[cand.end + 1].dep_}")
+    feats.append(f"k|n={kind}|{min(n_cands, 4)}")
+    if any(ch in text for ch in _QUOTE_CHARS):
+        feats.append(f"k|quoted={kind}")
+    if first.ent_type_:
+        feats.append(f"k|first_ent={kind}|{first.ent_type_}")
+    if any(t.pos_ == "VERB" for t in doc[cand.start : cand.end]):
+        feats.append(f"k|has_verb={kind}")
+    return feats
+
+
+def features(cue: Token) -> list[tuple[Candidate, list[str]]]:
+    """All candidates of a cue with their feature lists (used by training and inference alike)."""
+    cands = candidates(cue)
+    if not cands:
+        return []
+    base = cue_features(cue)
+    return [(c, base + candidate_features(c, base, len(cands))) for c in cands]
+
+
+def content_span(doc: Doc, cand: Candidate, text: str | None = None) -> tuple[int, int] | None:
+    """Character extent of a candidate's content within one line, punctuation trimmed at both ends.
+
+    ``text`` is ``doc.text``; pass it when calling in a loop, since spaCy rebuilds it on each access.
+    """
+    start = doc[cand.start].idx
+    last = doc[cand.end - 1]
+    end = last.idx + len(last)
+    text = doc.text if text is None else text
+    line_end = text.find("\n", start, end)
+    if line_end >= 0:
+        end = line_end  # a reported content ends with its paragraph (headlines run into the body)
+    while start < end and text[start] in CONTENT_TRIM:
+        start += 1
+    while end > start and text[end - 1] in CONTENT_TRIM:
+        end -= 1
+    return (start, end) if end > start else None
+
+
+@dataclass
+class AttributionModel:
+    """Logistic-regression weights over string features, with a decision threshold."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    def probability(self, feats: list[str]) -> float:
+        w = self.weights
+        z = self.bias + sum(w.get(f, 0.0) for f in feats)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
+
+    def to_json(self) -> str:
+        return json.dumps({"bias": self.bias, "threshold": self.threshold, "weights": self.weights}, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "AttributionModel":
+        data = json.loads(text)
+        return cls({str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]), float(data["threshold"]))
+
+
+@lru_cache(maxsize=1)
+def load_model(path: str = str(MODEL_PATH)) -> AttributionModel | None:
+    """The trained model, or ``None`` when no model file is present."""
+    p = Path(path)
+    if not p.is_file():
+        return None
+    return AttributionModel.from_json(p.read_text(encoding="utf-8"))
+
+
+@dataclass
+class Found:
+    """One learned attribution: cue token, content character extent and its probability."""
+
+    cue: Token
+    content: tuple[int, int]
+    probability: float
+    kind: str
+
+
+def find_attributions(
+    doc: Doc,
+    outside: list[bool],
+    lemmas: frozenset[str] | None = None,
+    model: AttributionModel | None = None,
+) -> list[Found]:
+    """The best content of each verb cue whose probability passes the model's threshold.
+
+    ``outside[i]`` says whether token ``i`` lies outside quotation marks; cues
+    inside quotations belong to the quoted speaker and are not reported.
+    ``lemmas``, when given, limits the cues to verbs with those lemmas (and
+    "according to").
+    """
+    model = model or load_model()
+    if model is None:
+        return []
+    found = []
+    text = doc.text
+    for t in doc:
+        if not outside[t.i] or not is_candidate_cue(t):
+            continue
+        if lemmas is not None and t.lower_ != "according" and t.lemma_.lower() not in lemmas:
+            continue
+        best: tuple[float, Candidate] | None = None
+        for cand, feats in features(t):
+            p = model.probability(feats)
+            if best is None or p > best[0]:
+                best = (p, cand)
+        if best is None or best[0] < model.threshold:
+            continue
+        span = content_span(doc, best[1], text)
+        if span is not None:
+            found.append(Found(t, span, best[0], best[1].kind))
+    return found

