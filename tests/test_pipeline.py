@@ -153,3 +153,28 @@ def test_bad_inputs_get_one_line_each_and_the_batch_goes_on(seeds, tmp_path):
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
     assert con.execute("SELECT count(*) FROM articles WHERE title LIKE 'Elton John%'").fetchone()[0] == 1
+
+
+def test_story_and_timeline_of_the_seed_thread(seeds, tmp_path):
+    from conftest import read_seed
+
+    src = tmp_path / "seeds.jsonl"
+    with src.open("w") as out:
+        for name in ("000_f683f51b366350f9.txt", "002_11948805ac859076.txt"):
+            a = read_seed(seeds, name)
+            out.write(json.dumps({"title": a.title, "text": a.text, "published": a.published, "source": name}) + "\n")
+    db = tmp_path / "thread.db"
+    run("ingest", str(src), db=db)
+    (thread,) = json.loads(run("stories", "--json", db=db).stdout)
+    assert thread["article_count"] == 2 and thread["event_count"] == 2
+    view = json.loads(run("story", thread["id"], "--json", db=db).stdout)
+    fixes = [c for c in view["corrections"] if c["label"] == "corrects"]
+    assert fixes and fixes[0]["earlier"]["published"] == "2015-09-15" and "tricked" in fixes[0]["later"]["text"]
+    text = run("story", thread["id"], db=db).stdout
+    assert "corrects" in text and "tricked" in text
+    timeline = json.loads(run("timeline", thread["id"], "--dates", "3", "--json", db=db).stdout)
+    days = [d for d, _ in timeline]
+    assert "2015-09-14" in days  # "yesterday" in the 2015 article: an event date, not a publication date
+    assert all(sentences for _, sentences in timeline)
+    both = run("timeline", thread["id"], "--jsonl", str(src), db=db, check=False)
+    assert both.returncode == 2 and "either" in both.stderr

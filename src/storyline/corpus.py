@@ -161,11 +161,11 @@ class Corpus:
         """Threads, largest first."""
         return self.store.threads(limit=limit)
 
-    def story(self, story_id: str) -> dict[str, Any] | None:
-        """One thread (or the thread of an event id) with its events, articles, entities, dates and quotes."""
+    def story(self, story_id: str, *, corrections: bool = True) -> dict[str, Any] | None:
+        """One thread (or the thread of an event): events, articles, entities, dates, quotes and corrections."""
         from .views import story_view
 
-        return story_view(self.store, story_id)
+        return story_view(self.store, story_id, corrections=corrections)
 
     def articles(self) -> Iterator[Article]:
         yield from self.store.articles()

@@ -60,20 +60,33 @@ def _read_articles(path: str) -> list[dict]:
 
 
 def timeline(
-    jsonl: str = typer.Option(..., "--jsonl", help="Articles, one JSON object per line: id, time, text ('-': stdin)."),
+    thread: Optional[str] = typer.Argument(None, help="A stored thread (or event) id; or give --jsonl."),
+    jsonl: Optional[str] = typer.Option(None, "--jsonl", help="Articles, one JSON object per line: id, time, text ('-': stdin)."),
+    db: Optional[str] = typer.Option(None, "--db", envvar="STORYLINE_DB", help="Store file, with THREAD [default: ./storyline.db]."),
     dates: int = typer.Option(10, "--dates", min=1, help="How many dates."),
     sentences: int = typer.Option(1, "--sentences", min=1, help="Sentences per date."),
     keywords: Optional[str] = typer.Option(None, "--keywords", help="Comma-separated; summaries use only sentences with one."),
     as_json: bool = typer.Option(False, "--json", help="Print [[date, [sentences]], ...] as JSON."),
 ) -> None:
-    """Summarise a set of dated articles as a timeline of key dates."""
+    """Summarise a stored thread, or a stream of dated articles, as a timeline of key dates."""
     from ..errors import InputError
     from ..explain.timeline import build_timeline
 
-    try:
-        articles = _read_articles(jsonl)
-    except InputError as exc:
-        _fail(exc)
+    if (thread is None) == (jsonl is None):
+        _fail(ValueError("give either a THREAD id or --jsonl FILE"))
+    if thread is not None:
+        from ..store import Store
+
+        with Store(db) as store:
+            ids = store.story_article_ids(thread)
+            if not ids:
+                _fail(ValueError(f"story {thread!r}: no such thread or event"))
+            articles = [{"id": a.id, "time": a.date, "text": a.text} for a in store.articles(ids) if a.date]
+    else:
+        try:
+            articles = _read_articles(jsonl)
+        except InputError as exc:
+            _fail(exc)
     kws = [k.strip() for k in keywords.split(",") if k.strip()] if keywords else None
     tl = build_timeline(articles, dates, sentences, kws)
     if as_json:

@@ -9,11 +9,13 @@ from ..model import to_dict
 from ..store import Store
 
 
-def story_view(store: Store, story_id: str) -> dict[str, Any] | None:
+def story_view(store: Store, story_id: str, *, corrections: bool = False) -> dict[str, Any] | None:
     """A thread (or the thread of an event) with its events, articles, entities, dates and quotes.
 
     Dates are the time expressions found in the articles (event dates, not
-    only publication dates), each with the sentence-level evidence.
+    only publication dates), each with the sentence-level evidence. With
+    ``corrections``, the claims that later articles contradict, correct or
+    update are added (both evidence spans); they cost a pass over the claims.
     """
     story_id = store.resolve(story_id)
     thread = store.thread(story_id)
@@ -44,7 +46,7 @@ def story_view(store: Store, story_id: str) -> dict[str, Any] | None:
         quotes_by_speaker[q["speaker"] or "(unattributed)"].append(
             {k: q[k] for k in ("article_id", "start", "end", "kind", "channel", "text", "published")}
         )
-    return {
+    view: dict[str, Any] = {
         "thread": to_dict(thread),
         "events": [
             {**to_dict(e), "article_ids": [a for a in ids if assignment[a]["event_id"] == e.id]}
@@ -66,6 +68,11 @@ def story_view(store: Store, story_id: str) -> dict[str, Any] | None:
         "dates": sorted(dates.values(), key=lambda d: d["value"]),
         "quotes": dict(sorted(quotes_by_speaker.items(), key=lambda kv: -len(kv[1]))),
     }
+    if corrections:
+        from ..explain.corrections import corrections_for_thread
+
+        view["corrections"] = corrections_for_thread(store, thread.id, labels=("contradicts", "corrects", "updates"))
+    return view
 
 
 def top_entities_by_thread(store: Store, thread_ids: list[str], per_thread: int = 5) -> dict[str, list[str]]:

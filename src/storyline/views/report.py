@@ -27,11 +27,14 @@ def activity(view: dict[str, Any]) -> list[tuple[str, int]]:
     return out
 
 
+MAX_CORRECTION_ARTICLES = 100  # claims are compared pairwise: bound the work per story
+
+
 def write_report(store: Store, path: str | Path, max_stories: int = 50) -> Path:
     env = Environment(loader=PackageLoader("storyline.views", "templates"), autoescape=select_autoescape(["html", "j2"]))
     stories = []
     for thread in store.threads(limit=max_stories):
-        view = story_view(store, thread.id)
+        view = story_view(store, thread.id, corrections=thread.article_count <= MAX_CORRECTION_ARTICLES)
         if view is not None:
             view["activity"] = activity(view)
             stories.append(view)

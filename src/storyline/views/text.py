@@ -39,4 +39,6 @@ def print_story(view: dict[str, Any], console: Console | None = None) -> None:
             channel = f" [{q['channel']}]" if q["channel"] else ""
             console.print(f"  {q['published'] or ''} “{q['text']}”{channel}", highlight=False)
     for c in view.get("corrections", []):
-        console.print(f"[bold red]{c['label']}[/bold red]: {c['earlier']['text']!r} ← {c['later']['text']!r}", highlight=False)
+        console.print(f"[bold red]{c['label']}[/bold red] ({c['cue'] or ''})", highlight=False)
+        console.print(f"  earlier {c['earlier']['published'] or ''}: {c['earlier']['text']}", highlight=False, markup=False)
+        console.print(f"  later   {c['later']['published'] or ''}: {c['later']['text']}", highlight=False, markup=False)
