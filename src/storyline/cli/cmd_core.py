@@ -101,9 +101,10 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     def stories(
         db: Optional[str] = DB_OPTION,
         limit: int = typer.Option(50, help="How many threads to show."),
+        show_events: bool = typer.Option(False, "--events", help="List each thread's events under it."),
         as_json: bool = JSON_OPTION,
     ) -> None:
-        """List the stories (threads): id, title, articles, sources, first and last date."""
+        """List the stories (threads): id, title, events, articles, sources, first and last date."""
         corpus = open_corpus(db)
         threads = corpus.stories(limit=limit)
         events = {t.id: corpus.store.events(t.id) for t in threads}
@@ -111,11 +112,16 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         if as_json:
             print_json([{**to_dict(t), "events": [to_dict(e) for e in events[t.id]]} for t in threads])
             return
-        table = _story_table(f"{len(threads)} stories", ("sources",))
+        table = _story_table(f"{len(threads)} {'story' if len(threads) == 1 else 'stories'}", ("sources",))
         for t in threads:
             table.add_row(
                 t.id, t.title, str(t.event_count), str(t.article_count), str(t.source_count), t.first_date or "", t.last_date or ""
             )
+            for e in events[t.id] if show_events else ():
+                table.add_row(
+                    f"  {e.id}", f"  {e.title}", "", str(e.article_count), str(e.source_count), e.first_date or "", e.last_date or "",
+                    style="dim",
+                )
         stdout_console().print(table)
 
     @app.command()
@@ -124,7 +130,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         db: Optional[str] = DB_OPTION,
         as_json: bool = JSON_OPTION,
     ) -> None:
-        """Show one story: events, articles, entities, dates and quotes."""
+        """Show one story: events, articles, entities, dates, quotes and corrections."""
         corpus = open_corpus(db)
         view = corpus.story(story_id)
         corpus.close()
