@@ -8,7 +8,7 @@ import pytest
 
 from storyline.analyze.entities import clean_name, resolve_mentions
 from storyline.analyze.nlp import nlp
-from storyline.store import entity_id
+from storyline.model import entity_id
 
 
 @pytest.mark.parametrize(

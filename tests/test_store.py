@@ -9,7 +9,8 @@ import pytest
 
 from storyline.errors import StorylineError
 from storyline.model import Analysis, Article, Mention, Quote, Span
-from storyline.store import Store, entity_id
+from storyline.model import entity_id
+from storyline.store import Store
 from storyline.store.schema import MIGRATIONS
 
 

@@ -49,6 +49,12 @@ def content_id(title: str, text: str) -> str:
     return h.hexdigest()[:16]
 
 
+def entity_id(name: str, type_: str) -> str:
+    """One id per canonical name and type, the same in every article and every store."""
+    key = f"{type_}:{' '.join(name.lower().split())}"
+    return "ent-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
 @dataclass
 class Article:
     """One news article: clean body text plus metadata.

@@ -45,9 +45,14 @@ def _boilerplate(doc: "Doc", article: Article, analysis: Analysis) -> None:
 
 @analyser("sentences")
 def _sentences(doc: "Doc", article: Article, analysis: Analysis) -> None:
-    analysis.sentences = [
-        Span(s.start_char, s.end_char) for s in doc.sents if not _inside(Span(s.start_char, s.end_char), analysis.boilerplate)
-    ]
+    spans = []
+    for sent in doc.sents:
+        text = sent.text
+        start = sent.start_char + len(text) - len(text.lstrip())
+        span = Span(start, sent.start_char + len(text.rstrip()))
+        if span.end > span.start and not _inside(span, analysis.boilerplate):
+            spans.append(span)
+    analysis.sentences = spans
 
 
 @analyser("entities")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Callable
 
-from ..model import Analysis, Mention, Span
+from ..model import Analysis, Mention, Span, entity_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -101,6 +101,8 @@ def resolve_mentions(doc: "Doc") -> list[Mention]:
     # A role mention ("the Russian President") replaces the adjective inside it ("Russian", NORP).
     mentions = [m for m in mentions if not any(m.span.overlaps(r.span) for r in extra)] + extra
     mentions.sort(key=lambda m: m.span)
+    for m in mentions:
+        m.entity_id = entity_id(m.canonical, m.label)
     return mentions
 
 
@@ -155,6 +157,7 @@ def link_short_names(analysis: Analysis, full_names: Callable[[str], list[str]])
     for m in analysis.entities:
         if m.label == "PERSON":
             m.canonical = full(m.canonical)
+            m.entity_id = entity_id(m.canonical, m.label)
     for q in analysis.quotes:
         if q.speaker:
             q.speaker = full(q.speaker)

@@ -7,7 +7,6 @@ storing the same article twice is a no-op. Writers group their work in
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -20,7 +19,7 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from ..errors import StorylineError
-from ..model import Analysis, Article, Event, Thread, analysis_from_dict, to_dict
+from ..model import Analysis, Article, Event, Thread, analysis_from_dict, entity_id, to_dict
 from .schema import MIGRATIONS
 
 DEFAULT_DB = "storyline.db"
@@ -29,12 +28,6 @@ DEFAULT_DB = "storyline.db"
 def default_path() -> str:
     """The store path: ``$STORYLINE_DB`` or ``./storyline.db``."""
     return os.environ.get("STORYLINE_DB") or DEFAULT_DB
-
-
-def entity_id(name: str, type_: str) -> str:
-    """One id per canonical name and type, the same in every article."""
-    key = f"{type_}:{' '.join(name.lower().split())}"
-    return "ent-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
 class Store:
@@ -201,7 +194,7 @@ class Store:
             self.db.execute("DELETE FROM mentions WHERE article_id = ?", (aid,))
             self.db.execute("DELETE FROM quotes WHERE article_id = ?", (aid,))
             for m in analysis.entities:
-                eid = m.entity_id or entity_id(m.canonical, m.label)
+                eid = entity_id(m.canonical, m.label)
                 self.db.execute(
                     "INSERT OR IGNORE INTO entities(id, name, type) VALUES (?, ?, ?)", (eid, m.canonical, m.label)
                 )
@@ -436,6 +429,10 @@ class Store:
         if upto_seq is None:
             return int(self.db.execute("SELECT count(*) FROM assignments").fetchone()[0])
         return int(self.db.execute("SELECT count(*) FROM assignments WHERE seq <= ?", (upto_seq,)).fetchone()[0])
+
+    def link_merges_after(self, seq: int) -> int:
+        """How many merges were recorded after arrival number ``seq``."""
+        return int(self.db.execute("SELECT count(*) FROM merges WHERE seq > ?", (seq,)).fetchone()[0])
 
     def merge_threads(self, old_id: str, new_id: str, seq: int) -> None:
         """Fold thread ``old_id`` into ``new_id``: its events and articles move, the merge is recorded."""
