@@ -5,9 +5,13 @@ SQL: articles (short texts, so the FTS triggers index them), assignments into
 25,000 events in 5,000 threads of Zipf-like sizes, one small analysis per
 article (two dated time expressions), two entity mentions each and a quote for
 every third article. Then it starts the server in a subprocess, warms it, and
-has N clients request ``/`` and ``/stories/<id>`` (ids drawn from the 100
-largest threads and 100 random ones) for a fixed time, printing p50/p99 latency
-and throughput.
+loads the story list (``/``, ``/?page=2``, ``/?page=3``) and the story pages
+(``/stories/<id>`` of the 100 largest threads and 100 random ones), one after
+the other, each for a fixed time, printing p50/p90/p99 latency and throughput.
+
+The load comes from ``wrk`` (C, event-driven: little of the 2 cores goes to the
+client) when it is installed (``apt-get install -y wrk``), otherwise from
+``httpx`` clients in this process, which compete with the server for CPU.
 
     PYTHONPATH=src .venv/bin/python benchmarks/load_web.py --db out/load-100k.db
 """
@@ -19,9 +23,11 @@ import asyncio
 import json
 import random
 import socket
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -124,7 +130,53 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-async def _client(http: httpx.AsyncClient, paths: list[str], until: float, rng: random.Random, out: dict[str, list[float]]) -> None:
+#: Latency figures every client reports, in milliseconds (plus requests and req/s).
+PERCENTILES = (50, 90, 99)
+
+#: wrk script: each thread cycles through the paths of a file (one per line) from its own offset,
+#: and the summary is printed as one JSON line (latencies in microseconds).
+WRK_SCRIPT = """
+local paths, i, threads = {}, 0, 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("offset", threads * 7919)
+end
+function init(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  i = (offset or 0) % #paths
+end
+function request()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK {"requests": %d, "duration_us": %d, "errors": %d, "non2xx": %d, "p50": %d, "p90": %d, "p99": %d, "max": %d}\\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+end
+"""
+
+
+def run_wrk(base: str, paths: list[str], clients: int, threads: int, seconds: float) -> dict[str, float]:
+    """Load ``paths`` with wrk; requests, req/s, p50/p90/p99 and max in ms."""
+    with tempfile.TemporaryDirectory() as tmp:
+        script, listing = Path(tmp) / "paths.lua", Path(tmp) / "paths.txt"
+        script.write_text(WRK_SCRIPT)
+        listing.write_text("\n".join(paths) + "\n")
+        cmd = ["wrk", f"-c{clients}", f"-t{threads}", f"-d{seconds:g}s", "--timeout", "30s", "--latency", "-s", str(script), base, "--", str(listing)]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    line = next(l for l in out.splitlines() if l.startswith("WRK "))
+    raw = json.loads(line[4:])
+    if raw["errors"] or raw["non2xx"]:
+        raise RuntimeError(f"wrk: {raw['errors']} socket errors, {raw['non2xx']} non-2xx answers")
+    result = {"requests": raw["requests"], "rps": raw["requests"] / (raw["duration_us"] / 1e6), "max": raw["max"] / 1000}
+    result.update({f"p{q}": raw[f"p{q}"] / 1000 for q in PERCENTILES})
+    return result
+
+
+async def _client(http: httpx.AsyncClient, paths: list[str], until: float, rng: random.Random, out: list[float]) -> None:
     while time.perf_counter() < until:
         path = rng.choice(paths)
         t0 = time.perf_counter()
@@ -132,11 +184,11 @@ async def _client(http: httpx.AsyncClient, paths: list[str], until: float, rng: 
         elapsed = time.perf_counter() - t0
         if r.status_code != 200:
             raise RuntimeError(f"{path}: HTTP {r.status_code}")
-        out["list" if path.startswith("/?") or path == "/" else "story"].append(elapsed)
+        out.append(elapsed)
 
 
-async def load(base: str, paths: list[str], clients: int, seconds: float) -> dict[str, list[float]]:
-    out: dict[str, list[float]] = {"list": [], "story": []}
+async def _httpx_load(base: str, paths: list[str], clients: int, seconds: float) -> list[float]:
+    out: list[float] = []
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
         until = time.perf_counter() + seconds
@@ -144,15 +196,41 @@ async def load(base: str, paths: list[str], clients: int, seconds: float) -> dic
     return out
 
 
-def _pct(values: list[float], q: float) -> float:
+def run_httpx(base: str, paths: list[str], clients: int, threads: int, seconds: float) -> dict[str, float]:
+    """Load ``paths`` with ``clients`` httpx clients in this process (``threads`` is unused)."""
+    values = asyncio.run(_httpx_load(base, paths, clients, seconds))
+    result = {"requests": len(values), "rps": len(values) / seconds, "max": max(values) * 1000}
+    result.update({f"p{q}": _pct(values, q) for q in PERCENTILES})
+    return result
+
+
+def _pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000 if len(values) > 1 else values[0] * 1000
 
 
-def report(name: str, values: list[float], seconds: float) -> str:
-    return (
-        f"{name:<12} {len(values):>7} requests  {len(values) / seconds:8.1f} req/s  "
-        f"p50 {_pct(values, 50):7.1f} ms  p99 {_pct(values, 99):7.1f} ms  max {max(values) * 1000:7.1f} ms"
-    )
+def report(name: str, r: dict[str, float]) -> str:
+    figures = "  ".join(f"p{q} {r[f'p{q}']:7.1f} ms" for q in PERCENTILES)
+    return f"{name:<12} {int(r['requests']):>7} requests  {r['rps']:8.1f} req/s  {figures}  max {r['max']:7.1f} ms"
+
+
+def warm_up(base: str, paths: list[str], passes: int = 12, warm_ms: float = 50) -> None:
+    """Request every path, on a new connection each time, until one pass finds all of them warm.
+
+    With several server processes each has its own page cache, and a new
+    connection goes to whichever process accepts it first.
+    """
+    for _ in range(passes):
+        slowest = 0.0
+        for p in paths:
+            t0 = time.perf_counter()
+            httpx.get(base + p, timeout=120).raise_for_status()
+            slowest = max(slowest, time.perf_counter() - t0)
+        if slowest * 1000 < warm_ms:
+            return
+
+
+def _load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
 
 
 def main() -> None:
@@ -160,10 +238,15 @@ def main() -> None:
     ap.add_argument("--db", default="out/load-100k.db")
     ap.add_argument("--articles", type=int, default=100_000)
     ap.add_argument("--clients", type=int, default=20)
-    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--threads", type=int, default=2, help="wrk threads")
+    ap.add_argument("--seconds", type=float, default=30, help="per run: story list, then story pages")
     ap.add_argument("--stories", type=int, default=200, help="story pages in the mix: half the largest, half random")
+    ap.add_argument("--workers", type=int, default=1, help="server processes (storyline serve --workers)")
+    ap.add_argument("--client", choices=("auto", "wrk", "httpx"), default="auto", help="load generator (auto: wrk if installed)")
     ap.add_argument("--rebuild", action="store_true")
     args = ap.parse_args()
+    client = args.client if args.client != "auto" else ("wrk" if shutil.which("wrk") else "httpx")
+    run_load = run_wrk if client == "wrk" else run_httpx
     path = Path(args.db)
     if args.rebuild and path.exists():
         path.unlink()
@@ -181,7 +264,7 @@ def main() -> None:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [sys.executable, "-m", "storyline", "serve", "--db", str(path), "--port", str(port)],
+        [sys.executable, "-m", "storyline", "serve", "--db", str(path), "--port", str(port), "--workers", str(args.workers)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -192,26 +275,33 @@ def main() -> None:
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
+        list_paths = ["/", "/?page=2", "/?page=3"]
+        story_paths = [f"/stories/{t}" for t in top + rand]
         t0 = time.perf_counter()
         httpx.get(base + "/", timeout=120).raise_for_status()
         cold_list = time.perf_counter() - t0
-        story_paths = [f"/stories/{t}" for t in top + rand]
         cold = []
         for p in story_paths:  # first view of each story: builds its view and page
             t0 = time.perf_counter()
             httpx.get(base + p, timeout=120).raise_for_status()
             cold.append(time.perf_counter() - t0)
-        paths = ["/", "/?page=2", "/?page=3"] * (len(story_paths) // 3) + story_paths
-        out = asyncio.run(load(base, paths, args.clients, args.seconds))
+        warm_up(base, list_paths + story_paths)
+        load_before = _load_average()
+        results = {
+            "story list": run_load(base, list_paths, args.clients, args.threads, args.seconds),
+            "story page": run_load(base, story_paths, args.clients, args.threads, args.seconds),
+        }
+        load_after = _load_average()
     finally:
         server.terminate()
         server.wait(10)
-    print(f"store: {n} articles; largest thread {biggest} articles; {args.clients} clients for {args.seconds:g} s")
+    print(f"store: {n} articles; largest thread {biggest} articles")
+    print(f"client: {client}, {args.clients} connections" + (f", {args.threads} threads" if client == "wrk" else "") + f", {args.seconds:g} s per run")
+    print(f"server: {args.workers} worker(s); load average before {load_before}, after {load_after}")
     print(f"cold story list (aggregates every thread): {cold_list * 1000:.0f} ms")
     print(f"cold story pages ({len(cold)} sequential): p50 {_pct(cold, 50):.1f} ms  p99 {_pct(cold, 99):.1f} ms  max {max(cold) * 1000:.0f} ms")
-    print(report("story list", out["list"], args.seconds))
-    print(report("story page", out["story"], args.seconds))
-    print(report("all", out["list"] + out["story"], args.seconds))
+    for name, r in results.items():
+        print(report(name, r))
 
 
 if __name__ == "__main__":

@@ -173,3 +173,26 @@ def test_adding_an_article_twice_returns_its_assignment(corpus: dict) -> None:
         again = ingest(store, linker, articles, vectors)
         assert [(a.seq, a.event_id) for a in first] == [(a.seq, a.event_id) for a in again]
         assert store.next_seq() == 4
+
+
+def test_reopening_uses_the_state_snapshot_and_matches_a_full_replay(corpus: dict, tmp_path: Path) -> None:
+    articles, vectors = corpus["articles"], corpus["vectors"]
+    db = str(tmp_path / "s.db")
+    with Store(db) as store:
+        linker = Linker(store)
+        ingest(store, linker, articles[:30], vectors[:30])
+        linker.close()
+        state = linker.state_path
+        assert state is not None and Path(state).is_file()
+        snap = Linker(store)  # restored from the snapshot
+        assert snap._restore() == 30
+        Path(state).unlink()
+        full = Linker(store)  # replayed from the store
+        assert set(snap.threads) == set(full.threads) and set(snap.events) == set(full.events)
+        for tid, thread in full.threads.items():
+            assert np.allclose(snap.threads[tid].vsum, thread.vsum)
+            assert snap.threads[tid].terms.weights.keys() == thread.terms.weights.keys()
+        assert snap.df.df == full.df.df
+        rest_a = ingest(store, snap, articles[30:], vectors[30:])
+    expected = run_stream(corpus)
+    assert [(a.event_id, a.thread_id) for a in rest_a] == [(a.event_id, a.thread_id) for a in expected[30:]]

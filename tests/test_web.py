@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -14,8 +15,11 @@ import pytest
 from test_web_support import build_store, serve
 
 from storyline.model import Analysis, Mention, Quote, Span, TimeExpression
+from storyline.store import Store
 from storyline.web import create_app
 from storyline.web.highlight import Mark, analysis_marks, highlight
+from storyline.web.pages import page_key
+from storyline.web.queries import current_version
 from storyline.web.timeline import Entry, chart, date_range, in_window
 
 TOKEN = "test-token-5e1f"
@@ -132,6 +136,41 @@ def test_pages_render_and_carry_security_headers(client, elton):
     assert "<script" not in story
 
 
+def test_cached_pages_revalidate_and_compress(client, elton):
+    for path in ("/", f"/stories/{elton['id']}"):
+        plain = client.get(path, headers={"Accept-Encoding": "identity"})
+        zipped = client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert plain.status_code == zipped.status_code == 200
+        assert "content-encoding" not in plain.headers and zipped.headers["content-encoding"] == "gzip"
+        assert zipped.text == plain.text and int(zipped.headers["content-length"]) < len(plain.content)
+        assert plain.headers["etag"] != zipped.headers["etag"]
+        for r in (plain, zipped):
+            again = client.get(path, headers={"If-None-Match": r.headers["etag"], "Accept-Encoding": r.headers.get("content-encoding", "identity")})
+            assert again.status_code == 304 and again.content == b""
+            assert again.headers["x-frame-options"] == "DENY" and "content-security-policy" in again.headers
+        stale = client.get(path, headers={"If-None-Match": '"not-this-one"', "Accept-Encoding": "identity"})
+        assert stale.status_code == 200 and stale.text == plain.text
+
+
+def test_page_keys_name_only_the_cached_pages():
+    assert page_key("/", b"") == ("stories", 1) and page_key("/", b"page=3") == ("stories", 3)
+    assert page_key("/stories/th-1", b"") == ("story", "th-1")
+    for path, query in (("/", b"page=0"), ("/", b"page=2&x=1"), ("/", b"q=1"), ("/stories/", b""), ("/stories/a/b", b""), ("/search", b"")):
+        assert page_key(path, query) is None, (path, query)
+
+
+def test_version_follows_commits_by_other_connections(tmp_path):
+    path = tmp_path / "v.db"
+    with Store(str(path)) as writer, Store(str(path), readonly=True) as reader:
+        first = current_version(reader)
+        assert current_version(reader) is first  # no commit since: not re-read
+        writer.db.execute(
+            "INSERT INTO articles(id, title, text, published, source, meta, ingested_at) VALUES ('a1', 't', 'x', NULL, NULL, '{}', 'now')"
+        )
+        second = current_version(reader)
+        assert second != first and second[0] > first[0]
+
+
 def test_writing_needs_the_token(live, client, db):
     record = [{"title": "Unauthorised", "text": "Nobody may write this without the token."}]
     assert client.post("/api/ingest", json=record).status_code == 401
@@ -191,6 +230,32 @@ def test_serve_command_prints_the_url(db):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_serve_with_two_workers_answers_pages(db):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "storyline", "serve", "--db", str(db), "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "STORYLINE_TOKEN": ""},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/", timeout=30)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read().decode() if proc.poll() is not None else "no answer"
+                time.sleep(0.2)
+        assert r.status_code == 200 and "<html" in r.text and r.headers["x-content-type-options"] == "nosniff"
+        assert httpx.post(f"http://127.0.0.1:{port}/api/ingest", json=[]).status_code == 403
+    finally:
+        proc.terminate()
+        proc.wait(20)
 
 
 # -- building blocks ----------------------------------------------------------------------------

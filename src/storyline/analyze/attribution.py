@@ -48,7 +48,8 @@ _MODALS = {"will", "would", "could", "can", "may", "might", "should", "must", "s
 _CLAUSE_STARTS = {"that", "whether", "if", "how", "what", "why", "who", "when", "where", "which", "to"}
 _LEN_BUCKETS = (1, 2, 3, 5, 8, 13, 21, 34)
 _PRONOUNS = {"he", "she", "they", "we", "i", "you", "it", "who"}
-_NOUN_COMPLEMENTS = {"prep", "acl", "ccomp"}
+_COMPLEMENTS = {"NOUN": {"prep", "acl", "ccomp"}, "ADJ": {"prep", "ccomp", "xcomp"}}
+MAX_OPTIONS = 3  # contents per cue offered to the caller
 _BREAKS = {",", "—", "–", "--", ";", "("}
 
 
@@ -60,6 +61,7 @@ class Candidate:
     kind: str
     start: int  # first content token index
     end: int  # one past the last content token index
+    hole: tuple[int, int] | None = None  # tokens left out of the middle ("The bill, he said, is dead")
 
 
 def _subtree_range(t: Token) -> tuple[int, int]:
@@ -76,13 +78,25 @@ def _side_without(host: Token, cut: Token) -> tuple[int, int] | None:
     return side if side[1] > side[0] else None
 
 
+def _around(host: Token, cut: Token) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """``host``'s subtree with ``cut``'s subtree as a hole, when text lies on both sides of it."""
+    lo, hi = _subtree_range(host)
+    c_lo, c_hi = _subtree_range(cut)
+    if c_lo - lo < 1 or hi - c_hi < 2:
+        return None, None
+    return (lo, hi), (c_lo, c_hi)
+
+
 def is_candidate_cue(t: Token) -> bool:
-    """Verbs, "according (to)" and nouns with a complement ("support for", "claims that") can be cues."""
+    """Verbs, "according (to)", nouns with a complement ("support for", "claims that") and
+    predicative adjectives with one ("critical of", "confident that") can be cues."""
     if t.lower_ == "according":
         return t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to"
     if t.pos_ == "VERB":
         return True
-    return t.pos_ == "NOUN" and any(c.dep_ in _NOUN_COMPLEMENTS and c.i > t.i for c in t.children)
+    if t.pos_ == "ADJ" and t.dep_ != "acomp":
+        return False
+    return t.pos_ in ("NOUN", "ADJ") and any(c.dep_ in _COMPLEMENTS[t.pos_] and c.i > t.i for c in t.children)
 
 
 def _without_conjuncts(t: Token) -> tuple[int, int] | None:
@@ -108,9 +122,11 @@ def candidates(cue: Token) -> list[Candidate]:
     """The possible contents of one cue, each as a token range with its kind."""
     out: list[Candidate] = []
 
-    def add(kind: str, rng: tuple[int, int] | None) -> None:
+    def add(kind: str, rng: tuple[int, int] | None, hole: tuple[int, int] | None = None) -> None:
         if rng is not None and rng[1] > rng[0]:
-            out.append(Candidate(cue, kind, rng[0], rng[1]))
+            out.append(Candidate(cue, kind, rng[0], rng[1], hole))
+            if hole is not None:
+                return
             cut = _first_break(cue.doc, rng)
             if cut is not None:
                 out.append(Candidate(cue, kind + "_cut", rng[0], cut))
@@ -120,7 +136,7 @@ def candidates(cue: Token) -> list[Candidate]:
         if host is not cue:
             add("according", _side_without(host, cue))
         return out
-    prefix = "n_" if cue.pos_ == "NOUN" else ""
+    prefix = {"NOUN": "n_", "ADJ": "a_"}.get(cue.pos_, "")
     children = list(cue.children)
     for c in children:
         if c.dep_ == "ccomp" or (prefix and c.dep_ == "acl"):
@@ -145,6 +161,7 @@ def candidates(cue: Token) -> list[Candidate]:
         return _unique(out)
     if cue.dep_ in ("parataxis", "advcl", "conj") and cue.head is not cue and cue.i > cue.head.i:
         add("host", _side_without(cue.head, cue))
+        add("host_split", *_around(cue.head, cue))
     right = [c for c in children if c.i > cue.i and c.dep_ not in ("punct", "cc", "conj")]
     if right:
         add("rest", (cue.i + 1, max(c.right_edge.i for c in right) + 1))
@@ -182,7 +199,7 @@ def subject(cue: Token) -> Token | None:
             return next((c for c in agent.children if c.dep_ == "pobj"), None)
         if node.dep_ == "relcl" or node.dep_ == "acl":
             return node.head
-        if node.dep_ not in ("conj", "xcomp", "advcl") or node.head is node:
+        if node.dep_ not in ("conj", "xcomp", "advcl", "acomp") or node.head is node:
             break
         node = node.head
     return None
@@ -200,6 +217,11 @@ def _subject_kind(subj: Token | None) -> str:
     if subj.ent_type_:
         return subj.ent_type_
     return subj.pos_
+
+
+def _in_first_line(t: Token) -> bool:
+    """Whether ``t`` is on the article's first line (its headline); stops at the first line break."""
+    return not any("\n" in x.text_with_ws for x in t.doc[: t.i])
 
 
 def cue_features(cue: Token) -> list[str]:
@@ -228,6 +250,8 @@ def cue_features(cue: Token) -> list[str]:
         feats.append("modal")
     if subj is not None and subj.i > cue.i:
         feats.append("subj_after")
+    if _in_first_line(cue):
+        feats.append("headline")
     return feats
 
 
@@ -256,7 +280,23 @@ def candidate_features(cand: Candidate, base: list[str], n_cands: int) -> list[s
         feats.append(f"k|first_ent={kind}|{first.ent_type_}")
     if any(t.pos_ == "VERB" for t in doc[cand.start : cand.end]):
         feats.append(f"k|has_verb={kind}")
-    return feats
+    return feats + _boundary_features(cand)
+
+
+def _boundary_features(cand: Candidate) -> list[str]:
+    """Where the content ends and how it hangs together: last token, head, sentence end, gap to the cue."""
+    doc = cand.cue.doc
+    kind = cand.kind
+    last = doc[cand.end - 1]
+    root = next((t for t in doc[cand.start : cand.end] if not cand.start <= t.head.i < cand.end or t.head is t), last)
+    cue_i = cand.cue.i
+    gap = cand.start - cue_i - 1 if cand.start > cue_i else cue_i - cand.end
+    return [
+        f"k|last={kind}|{last.text if last.is_punct else last.tag_}",
+        f"k|root={kind}|{root.dep_}|{root.pos_}",
+        f"k|sent_end={kind}|{cand.end >= last.sent.end - 1}",
+        f"k|gap={kind}|{_bucket(max(gap, 0))}",
+    ]
 
 
 def features(cue: Token) -> list[tuple[Candidate, list[str]]]:
@@ -268,15 +308,30 @@ def features(cue: Token) -> list[tuple[Candidate, list[str]]]:
     return [(c, base + candidate_features(c, base, len(cands))) for c in cands]
 
 
+def content_fragments(doc: Doc, cand: Candidate, text: str | None = None) -> list[tuple[int, int]]:
+    """Character extents of a candidate's content: one, or two around its hole."""
+    text = doc.text if text is None else text
+    if cand.hole is None:
+        rngs = [(cand.start, cand.end)]
+    else:
+        rngs = [(cand.start, cand.hole[0]), (cand.hole[1], cand.end)]
+    spans = (_char_extent(doc, lo, hi, text) for lo, hi in rngs if hi > lo)
+    return [s for s in spans if s is not None]
+
+
 def content_span(doc: Doc, cand: Candidate, text: str | None = None) -> tuple[int, int] | None:
-    """Character extent of a candidate's content within one line, punctuation trimmed at both ends.
+    """Character extent of a candidate's content (holes ignored), within one line, punctuation trimmed.
 
     ``text`` is ``doc.text``; pass it when calling in a loop, since spaCy rebuilds it on each access.
     """
-    start = doc[cand.start].idx
-    last = doc[cand.end - 1]
+    return _char_extent(doc, cand.start, cand.end, doc.text if text is None else text)
+
+
+def _char_extent(doc: Doc, lo: int, hi: int, text: str) -> tuple[int, int] | None:
+    """Character extent of tokens ``lo``..``hi`` within the first token's line, punctuation trimmed at both ends."""
+    start = doc[lo].idx
+    last = doc[hi - 1]
     end = last.idx + len(last)
-    text = doc.text if text is None else text
     line_end = text.find("\n", start, end)
     if line_end >= 0:
         end = line_end  # a reported content ends with its paragraph (headlines run into the body)
@@ -320,10 +375,10 @@ def load_model(path: str = str(MODEL_PATH)) -> AttributionModel | None:
 
 @dataclass
 class Found:
-    """One learned attribution: cue token, content character extent and its probability."""
+    """One learned attribution: cue token, content character extents (one or two) and its probability."""
 
     cue: Token
-    content: tuple[int, int]
+    fragments: list[tuple[int, int]]
     probability: float
     kind: str
 
@@ -334,7 +389,11 @@ def find_attributions(
     lemmas: frozenset[str] | None = None,
     model: AttributionModel | None = None,
 ) -> list[Found]:
-    """The best content of each verb cue whose probability passes the model's threshold.
+    """(cue, content) pairs whose probability passes the model's threshold, most probable first.
+
+    A cue comes with up to ``MAX_OPTIONS`` contents; the caller keeps the first one that
+    does not clash with what it already has, so that a probable attribution is not lost
+    to a less probable one that happens to come earlier in the text.
 
     ``outside[i]`` says whether token ``i`` lies outside quotation marks; cues
     inside quotations belong to the quoted speaker and are not reported.
@@ -351,14 +410,11 @@ def find_attributions(
             continue
         if lemmas is not None and t.lower_ != "according" and t.lemma_.lower() not in lemmas:
             continue
-        best: tuple[float, Candidate] | None = None
-        for cand, feats in features(t):
-            p = model.probability(feats)
-            if best is None or p > best[0]:
-                best = (p, cand)
-        if best is None or best[0] < model.threshold:
-            continue
-        span = content_span(doc, best[1], text)
-        if span is not None:
-            found.append(Found(t, span, best[0], best[1].kind))
+        scored = [(model.probability(feats), cand) for cand, feats in features(t)]
+        scored = sorted((sc for sc in scored if sc[0] >= model.threshold), key=lambda sc: -sc[0])
+        for p, cand in scored[:MAX_OPTIONS]:
+            frags = content_fragments(doc, cand, text)
+            if frags:
+                found.append(Found(t, frags, p, cand.kind))
+    found.sort(key=lambda f: -f.probability)
     return found

@@ -397,7 +397,10 @@ class _Finder:
         """Attributions of the learned model (:mod:`storyline.analyze.attribution`) the rules missed.
 
         In ``news`` mode only reporting and thinking verbs with a known source count;
-        in ``polnear`` mode every cue does, and a content may lack a source.
+        in ``polnear`` mode every cue does, and a content may lack a source. A content
+        in two pieces around its cue ("The bill, he said, is dead") gives one quote per
+        piece with the same cue and source (PolNeAR's fragments); ``news`` mode keeps the
+        longer piece.
         """
         from storyline.analyze.attribution import find_attributions, subject
 
@@ -407,10 +410,12 @@ class _Finder:
         cues = [q.cue for q in self.quotes if q.cue is not None]
         for found in find_attributions(art.doc, outside, lemmas, model):
             cue = _cue_span(found.cue)
-            content = Span(*found.content)
-            if any(cue.overlaps(c) for c in cues) or len(content) < 2:
+            pieces = [Span(*f) for f in found.fragments]
+            if mode == "news":
+                pieces = [max(pieces, key=len)]
+            if any(cue.overlaps(c) for c in cues) or sum(map(len, pieces)) < 2:
                 continue
-            if any(_overlap_share(content, q.content) >= 0.5 for q in self.quotes):
+            if any(_overlap_share(p, q.content) >= 0.5 for p in pieces for q in self.quotes):
                 continue
             self.recall_speaker_before(found.cue.idx)
             att = self.attribute(found.cue) or self.attribute(found.cue, subject(found.cue))
@@ -418,7 +423,8 @@ class _Finder:
                 if mode == "news":
                     continue
                 att = _Attribution(cue, None, "", None)
-            self.add(content, "indirect", att)
+            for piece in pieces:
+                self.add(piece, "indirect", att)
             cues.append(cue)
 
     def with_marks(self, q: Quote) -> Quote:

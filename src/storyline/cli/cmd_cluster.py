@@ -30,7 +30,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         data: Path = typer.Option(Path("/work/shared/data"), "--data", help="The shared benchmark data folder."),
         out: Path | None = typer.Option(None, "--out", help="Also write the scores as JSON here."),
     ) -> None:
-        """B-cubed and V-measure on ECB+ (events) and Timeline17 (threads), beside HDBSCAN and TF-IDF peers."""
+        """B-cubed and V-measure on ECB+ (events), Timeline17 and MEANTIME (threads), beside HDBSCAN and TF-IDF peers."""
         from rich.console import Console
         from rich.table import Table
 

@@ -18,20 +18,32 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         token: Optional[str] = typer.Option(
             None, "--token", envvar="STORYLINE_TOKEN", help="Bearer token that enables POST /api/ingest (off without one)."
         ),
+        workers: int = typer.Option(
+            1, "--workers", min=1, max=64, help="Server processes (each keeps its own page cache; about one per core)."
+        ),
     ) -> None:
         """Serve the stories as web pages and a REST API (OpenAPI at /api/openapi.json)."""
+        import os
+
         import uvicorn
 
         from ..errors import StorylineError
         from ..store import default_path
         from ..web import create_app
+        from ..web.app import DB_ENV, TOKEN_ENV
 
+        path = str(db or default_path())
         try:
-            web = create_app(db or default_path(), token=token)
+            web = create_app(path, token=token)  # checks the store (and migrates it) before any worker starts
         except StorylineError as exc:
             fail(str(exc))
         shown = f"[{host}]" if ":" in host else host
-        typer.echo(f"storyline: serving {db or default_path()} at http://{shown}:{port}/")
+        typer.echo(f"storyline: serving {path} at http://{shown}:{port}/")
         if not token:
             console.print("writing is disabled (no --token / STORYLINE_TOKEN)", highlight=False)
-        uvicorn.run(web, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
+        options = dict(host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
+        if workers == 1:
+            uvicorn.run(web, **options)
+            return
+        os.environ[DB_ENV], os.environ[TOKEN_ENV] = path, token or ""  # read by each worker's app factory
+        uvicorn.run("storyline.web.app:app_from_environment", factory=True, workers=workers, **options)

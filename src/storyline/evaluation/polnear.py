@@ -161,10 +161,13 @@ class PredictedAttribution:
 
 
 def group_quotes(preds: list[Quote]) -> list[PredictedAttribution]:
-    """Predicted attributions: quotes with equal (source, cue) spans merged, others alone."""
+    """Predicted attributions: quotes with equal (source, cue) spans merged, others alone.
+
+    A cue without a source still groups its own pieces (a content split around the cue).
+    """
     groups: dict[object, list[Quote]] = {}
     for n, q in enumerate(preds):
-        key = (q.source, q.cue) if q.source is not None and q.cue is not None else n
+        key = (q.source, q.cue) if q.cue is not None else n
         groups.setdefault(key, []).append(q)
     return [
         PredictedAttribution(tuple(sorted(q.content for q in qs)), qs[0].kind, qs[0].cue, qs[0].source)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from storyline.analyze.attribution import MODEL_PATH, AttributionModel, content_span, features, is_candidate_cue
+from storyline.analyze.attribution import MODEL_PATH, AttributionModel, content_fragments, features, is_candidate_cue
 from storyline.evaluation.polnear import MATCH_JACCARD, Counts, PolnearDoc, load_split, score_doc, summarise
 
 if TYPE_CHECKING:
@@ -54,13 +54,13 @@ def _chars(start: int, end: int) -> set[int]:
     return set(range(start, end))
 
 
-def _label(doc: "Doc", cue_idx: int, span: tuple[int, int] | None, gold: PolnearDoc) -> int:
+def _label(doc: "Doc", cue_idx: int, frags: list[tuple[int, int]], gold: PolnearDoc) -> int:
     """1 when a gold attribution has this cue and (Jaccard ≥ 0.5) this content."""
-    if span is None:
+    if not frags:
         return 0
     tok = doc[cue_idx]
     c_start, c_end = tok.idx, tok.idx + len(tok)
-    pc = _chars(*span)
+    pc = set().union(*(_chars(*f) for f in frags))
     for g in gold.attributions:
         if not any(f.start < c_end and c_start < f.end for f in g.cue):
             continue
@@ -97,7 +97,7 @@ def build_examples(parsed: list["Doc"], gold: list[PolnearDoc]) -> list[Example]
             if not outside[t.i] or not is_candidate_cue(t):
                 continue
             for cand, feats in features(t):
-                examples.append(Example(n, t.i, feats, _label(doc, t.i, content_span(doc, cand, text), g)))
+                examples.append(Example(n, t.i, feats, _label(doc, t.i, content_fragments(doc, cand, text), g)))
     return examples
 
 

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -138,6 +139,14 @@ def sparse_cosine(a: Mapping[str, float], b: Mapping[str, float], b_norm: float 
     return dot / b_norm if b_norm else 0.0
 
 
+@lru_cache(maxsize=1)
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The MinHash permutations, drawn once (drawing them per article costs more than hashing)."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=7).permutations
+
+
 def minhash_signature(text: str) -> bytes | None:
     """MinHash signature of the word shingles of a text (``None`` for very short texts)."""
     from datasketch import MinHash
@@ -146,7 +155,7 @@ def minhash_signature(text: str) -> bytes | None:
     if len(words) < SHINGLE + 5:
         return None
     shingles = {" ".join(words[i : i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)}
-    mh = MinHash(num_perm=NUM_PERM, seed=7)
+    mh = MinHash(num_perm=NUM_PERM, seed=7, permutations=_permutations(), scheme="affine32")
     mh.update_batch(list(shingles))
     return np.asarray(mh.hashvalues, dtype=np.uint64).tobytes()
 

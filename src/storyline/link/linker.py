@@ -43,6 +43,7 @@ from .features import (
     terms_of,
 )
 from .index import DIM, VectorIndex, index_path
+from .snapshot import apply_snapshot, load_snapshot, save_snapshot
 
 if TYPE_CHECKING:
     from storyline.store import Store
@@ -90,10 +91,10 @@ class LinkConfig:
     event: Level = Level(embedding=0.4, terms=0.25, names=0.25, threshold=0.45, grace_days=3.0, decay_days=7.0)
     #: threads: the long-running story; topic similarity matters and the decay is weak (years)
     thread: Level = Level(
-        embedding=0.7, terms=0.3, names=0.0, threshold=0.23, grace_days=30.0, decay_days=730.0, hyperbolic=True
+        embedding=0.7, terms=0.3, names=0.0, threshold=0.28, grace_days=30.0, decay_days=730.0, hyperbolic=True
     )
-    #: two threads whose profiles come this close are merged (the younger into the older)
-    thread_merge: float = 0.5
+    #: two threads whose profiles come this close are merged (the smaller into the larger)
+    thread_merge: float = 0.4
     #: near-duplicates: embedding cosine and estimated shingle Jaccard at least
     duplicate_cosine: float = 0.9
     duplicate_jaccard: float = 0.6
@@ -140,6 +141,14 @@ class Profile:
     def __init__(self) -> None:
         self.weights: dict[str, float] = {}
         self.norm = 0.0
+
+    @classmethod
+    def of(cls, weights: Mapping[str, float]) -> "Profile":
+        """A profile holding these weights."""
+        p = cls()
+        p.weights = dict(weights)
+        p.norm = math.sqrt(sum(v * v for v in p.weights.values()))
+        return p
 
     def add(self, vector: Mapping[str, float], keep: int) -> None:
         w = self.weights
@@ -243,9 +252,16 @@ class Linker:
         self._since_retire = 0
 
     def _load(self) -> None:
-        """Rebuild the in-memory state from the store, then open (or rebuild) the index."""
+        """Rebuild the in-memory state from the store, then open (or rebuild) the index.
+
+        A state snapshot saved beside the index (on close and every ``save_every``
+        additions) is used when the store still holds exactly what it was taken
+        from; only later assignments are then replayed. Otherwise the whole
+        history is replayed from the store, the source of truth.
+        """
         self._reset()
-        for row in self.store.link_history(0):
+        after = self._restore()
+        for row in self.store.link_history(after):
             self.df.add(row["terms"])
             vec = row["vector"]
             self._remember(
@@ -318,8 +334,31 @@ class Linker:
                 ev.terms = ev.names = Profile()
 
     def close(self) -> None:
-        """Save the on-disk index (the store itself is the caller's)."""
-        self.index.save()
+        """Save the on-disk index and state snapshot (the store itself is the caller's)."""
+        self._save()
+
+    def _save(self) -> None:
+        if self.index.dirty:
+            self.index.save()
+            if self.state_path is not None:
+                save_snapshot(self.state_path, self)
+
+    @property
+    def state_path(self) -> str | None:
+        return None if self.index.path is None else self.index.path + ".state.json"
+
+    def _restore(self) -> int:
+        """Load the state snapshot if it matches the store; returns the arrival number it covers (0: none)."""
+        snap = load_snapshot(self.state_path) if self.state_path else None
+        if snap is None:
+            return 0
+        last, count = int(snap["last_seq"]), int(snap["count"])
+        if last <= 0 or self.store.link_seq_article(last) != snap["last_article"]:
+            return 0
+        if self.store.link_count(last) != count or self.store.link_merges_after(last):
+            return 0
+        apply_snapshot(self, snap)
+        return last
 
     def __enter__(self) -> "Linker":
         return self
@@ -380,7 +419,7 @@ class Linker:
         if duplicate_of is None:
             thread_id = self._consolidate(thread_id, neighbours, seq)
         if self.index.dirty >= self.config.save_every:
-            self.index.save()
+            self._save()
         return Assignment(item.article_id, seq, event_id, thread_id, duplicate_of, score)
 
     def _duplicate(
@@ -434,8 +473,9 @@ class Linker:
         """Merge the neighbours' threads that have grown into this one; returns the surviving id.
 
         Two threads started apart (say, before and after the story broke) can
-        become the same story; the younger is merged into the older, all its
-        articles and events move, and the merge is recorded so the old id resolves.
+        become the same story; the smaller is merged into the larger (the older on
+        a tie), all its articles and events move, and the merge is recorded so the
+        old id resolves. Moving the smaller side bounds the rows rewritten per add.
         """
         lv = self.config.thread
         here = self.threads[thread_id]
@@ -449,7 +489,10 @@ class Linker:
             sim = lv.similarity(other, centroid, profile) * lv.decay(gap)
             if sim < self.config.thread_merge:
                 continue
-            keep_id, drop_id = sorted((thread_id, other_id), key=lambda t: (self.threads[t].created, t))
+            # the larger story survives (fewer rows move: union by size), the older on a tie
+            keep_id, drop_id = sorted(
+                (thread_id, other_id), key=lambda t: (-self.threads[t].n, self.threads[t].created, t)
+            )
             self._merge_threads(keep_id, drop_id, seq)
             thread_id, here = keep_id, self.threads[keep_id]
             centroid, profile = self._query_of(here)

@@ -9,13 +9,14 @@ is disabled (403).
 from __future__ import annotations
 
 import hmac
+import os
 import threading
 from pathlib import Path
 from typing import Any, Callable, Union
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from jinja2 import Environment, PackageLoader
@@ -29,6 +30,7 @@ from ..store import Store, entity_id
 from ..views import story_view
 from . import evidence, queries, timeline
 from .highlight import Mark, analysis_marks, highlight
+from .pages import CachedPage, CachedPages, PageResponse
 from .queries import HIT_CLOSE, HIT_OPEN, VersionedCache
 from .security import Guard
 from .semantic import SemanticSearch
@@ -39,8 +41,8 @@ INGEST_TIME_LIMIT = 600.0
 PAGE_SIZE = 50
 #: Rows a story page lists at most (the API has them all).
 MAX_ARTICLE_ROWS, MAX_TIMELINE_ROWS = 300, 400
-#: Rendered pages kept in memory, in characters of HTML.
-PAGE_CACHE_CHARS = 200_000_000
+#: Rendered pages kept in memory, in bytes of HTML.
+PAGE_CACHE_BYTES = 200_000_000
 
 API_DESCRIPTION = """\
 Stories (threads of events), their articles, entities, quotes, timelines and
@@ -152,7 +154,7 @@ def create_app(db_path: str | Path, token: str | None = None) -> FastAPI:
     stores = Stores(str(db_path))
     cache = VersionedCache(256)  # story views, corrections
     listing = VersionedCache(2)  # the thread summaries, apart so that views never push them out
-    pages = VersionedCache(PAGE_CACHE_CHARS, cost=len)  # rendered HTML
+    pages = VersionedCache(PAGE_CACHE_BYTES, cost=lambda page: len(page.body))  # rendered pages, encoded
     semantic = SemanticSearch()
     env = _environment()
 
@@ -169,7 +171,7 @@ def create_app(db_path: str | Path, token: str | None = None) -> FastAPI:
         return stores.reader()
 
     def version(store: Store) -> tuple[int, int, int]:
-        return queries.store_version(store)
+        return queries.current_version(store)
 
     def summaries(store: Store) -> list[dict[str, Any]]:
         return listing.get(version(store), "threads", lambda: queries.thread_summaries(store))
@@ -334,38 +336,43 @@ def create_app(db_path: str | Path, token: str | None = None) -> FastAPI:
             return await http_exception_handler(request, exc)
         return page("error.html", exc.status_code, status=exc.status_code, message=exc.detail)
 
-    async def cached_page(key: Any, render: Callable[[Store], str]) -> str:
-        """A rendered page from the cache, checked on the event loop; rendered in a worker when missing.
+    def cached(key: Any) -> CachedPage | None:
+        """The page cached under ``key`` for the store as it is now (checked on the event loop)."""
+        return pages.peek(version(stores.reader()), key)
 
-        A hit costs one cheap version query and no thread hand-off, which is
-        what keeps the story list and story pages fast under many clients.
+    async def cached_page(key: Any, render: Callable[[Store], CachedPage]) -> PageResponse:
+        """The page under ``key`` from the cache, rendered in a worker thread when missing.
+
+        Hits normally never get here: :class:`CachedPages` answers them before routing.
         """
         v = version(stores.reader())
-        html = pages.peek(v, key)
-        if html is not None:
-            return html
-        return await run_in_threadpool(lambda: pages.get(v, key, lambda: render(stores.reader())))
+        page = pages.peek(v, key)
+        if page is None:
+            page = await run_in_threadpool(lambda: pages.get(v, key, lambda: render(stores.reader())))
+        return PageResponse(page)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def stories_page(page_no: int = Query(1, alias="page", ge=1)) -> HTMLResponse:
-        def render(store: Store) -> str:
+    async def stories_page(page_no: int = Query(1, alias="page", ge=1)) -> PageResponse:
+        def render(store: Store) -> CachedPage:
             rows = summaries(store)
             pages_total = max(1, -(-len(rows) // PAGE_SIZE))
             shown = rows[(page_no - 1) * PAGE_SIZE : page_no * PAGE_SIZE]
-            return env.get_template("stories.html").render(
-                threads=shown, total=len(rows), page=page_no, pages=pages_total, articles=store.count_articles()
+            return CachedPage.of_html(
+                env.get_template("stories.html").render(
+                    threads=shown, total=len(rows), page=page_no, pages=pages_total, articles=store.count_articles()
+                )
             )
 
-        return HTMLResponse(await cached_page(("stories", page_no), render))
+        return await cached_page(("stories", page_no), render)
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    async def story_page(story_id: str):
-        def render(store: Store) -> str:
+    async def story_page(story_id: str) -> PageResponse:
+        def render(store: Store) -> CachedPage:
             view = view_of(store, story_id)
             if view["thread"]["id"] != story_id:  # an event id, or a thread merged into another
-                return "/stories/" + quote(view["thread"]["id"], safe="")
+                return CachedPage.redirect("/stories/" + quote(view["thread"]["id"], safe=""))
             entries, source = timeline.timeline_entries(store, view)
-            return env.get_template("story.html").render(
+            html = env.get_template("story.html").render(
                 view=view,
                 chart=timeline.chart(entries),
                 entries=entries,
@@ -374,11 +381,9 @@ def create_app(db_path: str | Path, token: str | None = None) -> FastAPI:
                 max_articles=MAX_ARTICLE_ROWS,
                 max_entries=MAX_TIMELINE_ROWS,
             )
+            return CachedPage.of_html(html)
 
-        html = await cached_page(("story", story_id), render)
-        if html.startswith("/stories/"):
-            return RedirectResponse(html, status_code=308)
-        return HTMLResponse(html)
+        return await cached_page(("story", story_id), render)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str, hl: str | None = Query(None, max_length=40), store: Store = Depends(store_dep)):
@@ -429,4 +434,14 @@ def create_app(db_path: str | Path, token: str | None = None) -> FastAPI:
     app.add_middleware(
         Guard, max_body=MAX_BODY, time_limit=TIME_LIMIT, slow_paths=("/api/ingest",), slow_limit=INGEST_TIME_LIMIT
     )
+    app.add_middleware(CachedPages, lookup=cached)  # outermost: a cached page skips routing and the guard
     return app
+
+
+#: Environment variables that :func:`app_from_environment` reads (set by ``storyline serve --workers``).
+DB_ENV, TOKEN_ENV = "STORYLINE_SERVE_DB", "STORYLINE_TOKEN"
+
+
+def app_from_environment() -> FastAPI:
+    """The app over the store named by ``STORYLINE_SERVE_DB``: the factory each server process calls."""
+    return create_app(os.environ[DB_ENV], token=os.environ.get(TOKEN_ENV) or None)
