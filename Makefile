@@ -25,6 +25,7 @@ $(CHROMIUM):
 
 demo: install
 	HF_HUB_OFFLINE=1 $(BIN)/storyline demo
+	@echo "(the commands above are in $(BIN): activate it with 'source $(BIN)/activate')"
 
 test: install $(CHROMIUM)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest

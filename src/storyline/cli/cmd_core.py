@@ -195,3 +195,4 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         typer.echo(f"{report.summary()} in {elapsed:.1f} s")
         typer.echo(f"{len(threads)} stories; report written to {path.resolve()}")
         typer.echo(f"Explore: storyline stories --db {db}   |   storyline story <id> --db {db}")
+        typer.echo(f"Web UI:  storyline serve --db {db}   then open http://127.0.0.1:8000/")
