@@ -150,6 +150,9 @@ def test_cached_pages_revalidate_and_compress(client, elton):
             assert again.headers["x-frame-options"] == "DENY" and "content-security-policy" in again.headers
         stale = client.get(path, headers={"If-None-Match": '"not-this-one"', "Accept-Encoding": "identity"})
         assert stale.status_code == 200 and stale.text == plain.text
+        assert client.get(path, headers={"If-None-Match": "*", "Accept-Encoding": "identity"}).status_code == 304
+        refused = client.get(path, headers={"Accept-Encoding": "gzip;q=0, identity"})
+        assert "content-encoding" not in refused.headers and refused.content == plain.content
 
 
 def test_page_keys_name_only_the_cached_pages():
