@@ -13,12 +13,17 @@ from storyline.analyze.attribution import (  # noqa: E402
     MODEL_PATH,
     AttributionModel,
     candidates,
+    content_fragments,
     content_span,
+    features,
+    is_candidate_cue,
     load_model,
+    subject,
 )
 from storyline.analyze.quotes import find_quotes  # noqa: E402
 from storyline.analyze.quotes_lexicon import SPEECH_VERBS, THOUGHT_VERBS  # noqa: E402
 from storyline.evaluation.polnear import parse_ann, score_doc  # noqa: E402
+from storyline.model import Quote, Span  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -39,15 +44,20 @@ def test_candidates_read_contents_off_the_parse(nlp) -> None:
     assert "that the plant would close" in _contents(doc, "said")
 
 
-def test_model_file_loads_and_round_trips() -> None:
+def _best(model: AttributionModel, doc, word: str) -> float:
+    cue = next(t for t in doc if t.text == word)
+    return max(model.probability(feats) for _cand, feats in features(cue))
+
+
+def test_model_file_loads_and_round_trips(nlp) -> None:
     assert MODEL_PATH.is_file() and MODEL_PATH.stat().st_size < 5_000_000
     model = load_model()
     assert model is not None and 0.0 < model.threshold < 1.0 and len(model.weights) > 1000
     again = AttributionModel.from_json(model.to_json())
-    feats = ["lem=say", "k=ccomp", "lex=speech"]
-    assert again.probability(feats) == pytest.approx(model.probability(feats))
-    # A speech verb with a clause is more likely an attribution than with no features at all.
-    assert model.probability(feats) > model.probability([])
+    doc = nlp("Smith said that the plant would close. The workers walked to the gate on Monday.")
+    assert _best(again, doc, "said") == pytest.approx(_best(model, doc, "said"))
+    # A reporting verb with a clause passes the threshold; walking somewhere does not.
+    assert _best(model, doc, "said") > model.threshold > _best(model, doc, "walked")
 
 
 def test_polnear_mode_finds_beliefs_and_actions(nlp) -> None:
@@ -90,3 +100,34 @@ def test_scorer_on_a_hand_made_annotation(nlp) -> None:
     gold = parse_ann(ann)
     counts = score_doc(find_quotes(nlp(text), mode="polnear"), gold)
     assert counts.matched == 1 and counts.source_ok == 1
+
+
+def _fragments(doc, word: str) -> list[list[str]]:
+    cue = next(t for t in doc if t.text == word)
+    return [[doc.text[a:b] for a, b in content_fragments(doc, cand)] for cand in candidates(cue)]
+
+
+def test_candidates_split_around_a_parenthetical_cue(nlp) -> None:
+    doc = nlp("The new tax plan, the senator said on Monday, would hurt small farms.")
+    assert ["The new tax plan", "would hurt small farms"] in _fragments(doc, "said")
+
+
+def test_predicative_adjectives_are_cues(nlp) -> None:
+    doc = nlp("Smith was critical of the decision to close the plant.")
+    critical = next(t for t in doc if t.text == "critical")
+    assert is_candidate_cue(critical)
+    assert ["the decision to close the plant"] in _fragments(doc, "critical")
+    assert subject(critical) is not None and subject(critical).text == "Smith"  # the copula's subject
+
+
+def test_scorer_groups_the_pieces_of_one_cue(nlp) -> None:
+    text = "The plan, officials said, would fail."
+    doc = nlp(text)
+    c = text.index("said")
+    a0, a1 = 0, text.index(",")
+    b0, b1 = text.index("would"), text.index(".")
+    ann = f"T1\tCue {c} {c + 4}\tsaid\nT2\tContent {a0} {a1};{b0} {b1}\tx\nE1\tAttribution:T1 Content:T2 Cue:T1\n"
+    cue = Span(c, c + 4)
+    pieces = [Quote(content=Span(a, b), text=text[a:b], kind="indirect", cue=cue) for a, b in ((a0, a1), (b0, b1))]
+    counts = score_doc(pieces, parse_ann(ann))
+    assert counts.pred == 1 and counts.matched == 1

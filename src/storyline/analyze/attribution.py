@@ -7,23 +7,27 @@ resolution", "he wants | to cut taxes", "a poll showed | a close race". This
 module finds them in three steps:
 
 1. **Candidates.** Every verb, every noun with a complement ("support for",
-   "claims that") and "according to" outside quotation marks is a possible cue;
+   "claims that"), every predicative adjective with one ("was critical of") and
+   "according to" outside quotation marks is a possible cue;
    each gets a few possible contents read off the parse: its clausal
    complement, its open complement, its object, the object of one of its
    prepositions, its object with a complement, the rest of the clause, or the
    clause that it comments on ("…, he said"), each also cut before a right
    conjunct or at its first comma or dash (PolNeAR leaves out trailing
-   relative clauses and appositions).
+   relative clauses and appositions); a parenthetical cue also gets the clause
+   around it in two pieces ("The plan, | he said, | would fail").
 2. **Scoring.** A logistic regression over sparse features of the cue (lemma,
    tag, dependency, children, modal, negation), its subject (pronoun, entity
-   type) and the content (kind, length, first word, quotation marks) gives each
+   type) and the content (kind, length, first and last word, root, sentence end,
+   distance to the cue, quotation marks) gives each
    (cue, content) pair the probability that it is an attribution. The weights
    are trained on the PolNeAR train split
    (:mod:`storyline.evaluation.train_attribution`) and stored as JSON, so that
    loading is safe and fast and scoring is a dictionary sum.
-3. **Decoding.** Each cue keeps its best content when that content's probability
-   passes the model's threshold; the source is the cue's subject, as for the
-   rules.
+3. **Decoding.** The pairs above the model's threshold go to the caller most
+   probable first (up to ``MAX_OPTIONS`` per cue); it keeps a pair when its cue is
+   free and its content does not overlap one already kept. The source is the
+   cue's subject, as for the rules.
 """
 
 from __future__ import annotations
@@ -162,6 +166,8 @@ def candidates(cue: Token) -> list[Candidate]:
     if cue.dep_ in ("parataxis", "advcl", "conj") and cue.head is not cue and cue.i > cue.head.i:
         add("host", _side_without(cue.head, cue))
         add("host_split", *_around(cue.head, cue))
+    elif cue.dep_ == "parataxis" and cue.head is not cue:  # "The plan, he said on Monday, would …"
+        add("host_split", *_around(cue.head, cue))
     right = [c for c in children if c.i > cue.i and c.dep_ not in ("punct", "cc", "conj")]
     if right:
         add("rest", (cue.i + 1, max(c.right_edge.i for c in right) + 1))
@@ -283,6 +289,11 @@ def candidate_features(cand: Candidate, base: list[str], n_cands: int) -> list[s
     return feats + _boundary_features(cand)
 
 
+def _near_sentence_end(doc: Doc, end: int) -> bool:
+    """Whether a content ending before token ``end`` reaches its sentence's end (or its last token)."""
+    return any(i >= len(doc) or doc[i].is_sent_start for i in (end, end + 1))
+
+
 def _boundary_features(cand: Candidate) -> list[str]:
     """Where the content ends and how it hangs together: last token, head, sentence end, gap to the cue."""
     doc = cand.cue.doc
@@ -294,7 +305,7 @@ def _boundary_features(cand: Candidate) -> list[str]:
     return [
         f"k|last={kind}|{last.text if last.is_punct else last.tag_}",
         f"k|root={kind}|{root.dep_}|{root.pos_}",
-        f"k|sent_end={kind}|{cand.end >= last.sent.end - 1}",
+        f"k|sent_end={kind}|{_near_sentence_end(doc, cand.end)}",
         f"k|gap={kind}|{_bucket(max(gap, 0))}",
     ]
 

@@ -237,6 +237,11 @@ def _overlap_share(a: Span, b: Span) -> float:
     return inter / len(a) if len(a) else 0.0
 
 
+def _clash(a: Span, b: Span) -> bool:
+    """Whether two contents overlap by a fifth of either (PolNeAR contents do not overlap)."""
+    return max(_overlap_share(a, b), _overlap_share(b, a)) >= 0.2
+
+
 class _Finder:
     """Runs the direct/mixed and indirect passes over one article."""
 
@@ -415,7 +420,7 @@ class _Finder:
                 pieces = [max(pieces, key=len)]
             if any(cue.overlaps(c) for c in cues) or sum(map(len, pieces)) < 2:
                 continue
-            if any(_overlap_share(p, q.content) >= 0.5 for p in pieces for q in self.quotes):
+            if any(_clash(p, q.content) for p in pieces for q in self.quotes):
                 continue
             self.recall_speaker_before(found.cue.idx)
             att = self.attribute(found.cue) or self.attribute(found.cue, subject(found.cue))

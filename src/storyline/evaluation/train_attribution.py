@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 C_GRID = (0.1, 0.3, 1.0)
-THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
 FOLDS = 3
 MIN_WEIGHT = 1e-3  # smaller weights are dropped from the stored model
 MIN_COUNT = 3  # features seen in fewer candidates are not used
