@@ -12,7 +12,10 @@ written straight into the store's tables in one transaction (what 100,000
 ``Linker.add`` calls would have left there), then a ``Linker`` is opened on it
 (loading its state and building the on-disk HNSW index) and 1,000 further
 synthetic articles are added, one store transaction each, timing ``Linker.add``
-alone (the embedding is given). Reports p50/p99/max ms and peak RSS.
+alone (the embedding is given). Reports p50/p99/max ms and peak RSS, the time to
+open the linker on the fresh store (state replayed from SQLite, index built), to
+close it (index and state snapshot saved) and to reopen it (snapshot and index
+loaded).
 
     PYTHONPATH=src python benchmarks/bench_link.py [--size 100000] [--adds 1000]
 """
@@ -122,6 +125,7 @@ def main() -> None:
             reopened_linker = Linker(store)
             reopened = time.perf_counter() - t0
             assert len(reopened_linker.index) == args.size + args.adds
+            assert len(reopened_linker.seen) == args.size + args.adds
     arr = np.asarray(times)
     result = {
         "store_articles": args.size,

@@ -196,3 +196,21 @@ def test_reopening_uses_the_state_snapshot_and_matches_a_full_replay(corpus: dic
         rest_a = ingest(store, snap, articles[30:], vectors[30:])
     expected = run_stream(corpus)
     assert [(a.event_id, a.thread_id) for a in rest_a] == [(a.event_id, a.thread_id) for a in expected[30:]]
+
+
+def test_meantime_demo_threads_follow_its_topics() -> None:
+    from collections import Counter
+
+    from storyline.evaluation.clustering import MEANTIME_DEMO, load_meantime
+    from storyline.link.stream import StreamArticle, link_stream
+
+    docs = load_meantime(Path("unused"), MEANTIME_DEMO)
+    vectors = embed([article_text_for_embedding(d.title, d.text) for d in docs])
+    result = link_stream([StreamArticle(d.id, d.title, d.text, d.published) for d in docs], vectors)
+    per_thread: dict[str, Counter] = {}
+    for doc, a in zip(docs, result):
+        per_thread.setdefault(a.thread_id, Counter())[doc.gold] += 1
+    # no thread mixes two topics, and each topic has one main thread with most of its articles
+    assert all(len(c) == 1 for c in per_thread.values()), per_thread
+    for topic, size in Counter(d.gold for d in docs).items():
+        assert max(c[topic] for c in per_thread.values()) >= 0.8 * size

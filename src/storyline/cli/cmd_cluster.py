@@ -8,6 +8,8 @@ from pathlib import Path
 
 import typer
 
+from ..evaluation import shared_data
+
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     @app.command("cluster")
@@ -27,7 +29,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @eval_app.command("clustering")
     def eval_clustering(
-        data: Path = typer.Option(Path("/work/shared/data"), "--data", help="The shared benchmark data folder."),
+        data: Path = typer.Option(shared_data(), "--data", help="The shared benchmark data folder."),
         out: Path | None = typer.Option(None, "--out", help="Also write the scores as JSON here."),
     ) -> None:
         """B-cubed and V-measure on ECB+ (events), Timeline17 and MEANTIME (threads), beside HDBSCAN and TF-IDF peers."""

@@ -140,7 +140,7 @@ def sparse_cosine(a: Mapping[str, float], b: Mapping[str, float], b_norm: float 
 
 
 @lru_cache(maxsize=1)
-def _permutations() -> tuple[np.ndarray, np.ndarray]:
+def minhash_permutations() -> tuple[np.ndarray, np.ndarray]:
     """The MinHash permutations, drawn once (drawing them per article costs more than hashing)."""
     from datasketch import MinHash
 
@@ -155,7 +155,7 @@ def minhash_signature(text: str) -> bytes | None:
     if len(words) < SHINGLE + 5:
         return None
     shingles = {" ".join(words[i : i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)}
-    mh = MinHash(num_perm=NUM_PERM, seed=7, permutations=_permutations(), scheme="affine32")
+    mh = MinHash(num_perm=NUM_PERM, seed=7, permutations=minhash_permutations(), scheme="affine32")
     mh.update_batch(list(shingles))
     return np.asarray(mh.hashvalues, dtype=np.uint64).tobytes()
 

@@ -18,9 +18,15 @@ For each new article (in date order) the linker
 Ids come from the first article (``ev-<article id>``, ``th-<article id>``), so
 replaying the same stream gives the same ids and later articles never relabel
 earlier ones. Everything is written through the store inside the caller's
-transaction; the in-memory state is rebuilt from the store on open and whenever
+transaction; the in-memory state is rebuilt from the store on open (starting
+from the snapshot saved on close when the store still matches it) and whenever
 the store turns out not to hold what this linker wrote (a rolled-back
 transaction).
+
+After each addition the article's thread is compared with its neighbours'
+threads; one that has grown into the same story is merged (the smaller into the
+larger, at most one per addition so that the rows rewritten per addition stay
+few), and the merge is recorded so that the old id still resolves.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ import numpy as np
 from .features import (
     DocumentFrequencies,
     day_number,
+    minhash_permutations,
     minhash_signature,
     minhash_similarity,
     names_of,
@@ -95,6 +102,8 @@ class LinkConfig:
     )
     #: two threads whose profiles come this close are merged (the smaller into the larger)
     thread_merge: float = 0.4
+    #: at most this many thread merges per addition (each rewrites the smaller thread's rows)
+    max_merges: int = 1
     #: near-duplicates: embedding cosine and estimated shingle Jaccard at least
     duplicate_cosine: float = 0.9
     duplicate_jaccard: float = 0.6
@@ -239,6 +248,7 @@ class Linker:
         self.config = config or LinkConfig()
         self.index = VectorIndex(index_path(store))
         self.index_action = ""
+        minhash_permutations()  # import datasketch and draw the permutations now, not in the first add
         self._load()
 
     # -- state ------------------------------------------------------------------------------
@@ -248,20 +258,24 @@ class Linker:
         self.threads: dict[str, Cluster] = {}
         self.seen: dict[int, _Seen] = {}
         self.next_seq = 1
+        #: whether the state changed since the last snapshot
+        self._unsaved = False
         self.newest_day: int | None = None
         self._since_retire = 0
 
     def _load(self) -> None:
         """Rebuild the in-memory state from the store, then open (or rebuild) the index.
 
-        A state snapshot saved beside the index (on close and every ``save_every``
-        additions) is used when the store still holds exactly what it was taken
-        from; only later assignments are then replayed. Otherwise the whole
-        history is replayed from the store, the source of truth.
+        A state snapshot saved beside the index on close is used when the store
+        still holds exactly what it was taken from; only later assignments are
+        then replayed. Otherwise the whole history is replayed from the store,
+        the source of truth.
         """
         self._reset()
         after = self._restore()
+        self._unsaved = after == 0
         for row in self.store.link_history(after):
+            self._unsaved = True
             self.df.add(row["terms"])
             vec = row["vector"]
             self._remember(
@@ -334,14 +348,16 @@ class Linker:
                 ev.terms = ev.names = Profile()
 
     def close(self) -> None:
-        """Save the on-disk index and state snapshot (the store itself is the caller's)."""
-        self._save()
+        """Save the on-disk index and the state snapshot (the store itself is the caller's).
 
-    def _save(self) -> None:
-        if self.index.dirty:
-            self.index.save()
-            if self.state_path is not None:
-                save_snapshot(self.state_path, self)
+        The snapshot is written here only, not every ``save_every`` additions: at
+        100,000 articles it takes seconds, too long a stall inside ``add``; after a
+        crash the state is replayed from the store instead.
+        """
+        self.index.save()
+        if self._unsaved and self.state_path is not None:
+            save_snapshot(self.state_path, self)
+        self._unsaved = False
 
     @property
     def state_path(self) -> str | None:
@@ -416,10 +432,11 @@ class Linker:
         self.store.save_link_features(item.article_id, seq, day, sorted(set(terms) | set(names)), weights, minhash)
         self._remember(seq, item.article_id, event_id, thread_id, duplicate_of, vector, day, weights)
         self.index.add(seq, item.article_id, vector)
+        self._unsaved = True
         if duplicate_of is None:
             thread_id = self._consolidate(thread_id, neighbours, seq)
         if self.index.dirty >= self.config.save_every:
-            self._save()
+            self.index.save()
         return Assignment(item.article_id, seq, event_id, thread_id, duplicate_of, score)
 
     def _duplicate(
@@ -481,7 +498,10 @@ class Linker:
         here = self.threads[thread_id]
         others = sorted({self._thread_of(s) for s, _ in neighbours} - {thread_id})
         centroid, profile = self._query_of(here)
+        merged = 0
         for other_id in others:
+            if merged >= self.config.max_merges:
+                break
             other = self.threads.get(other_id)
             if other is None or other.n == 0 or here.n == 0:
                 continue
@@ -490,6 +510,7 @@ class Linker:
             if sim < self.config.thread_merge:
                 continue
             # the larger story survives (fewer rows move: union by size), the older on a tie
+            merged += 1
             keep_id, drop_id = sorted(
                 (thread_id, other_id), key=lambda t: (-self.threads[t].n, self.threads[t].created, t)
             )
