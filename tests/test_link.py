@@ -202,11 +202,11 @@ def test_meantime_demo_threads_follow_its_topics() -> None:
     from collections import Counter
 
     from storyline.evaluation.clustering import MEANTIME_DEMO, load_meantime
-    from storyline.link.stream import StreamArticle, link_stream
+    from storyline.link.stream import link_stream
 
     docs = load_meantime(Path("unused"), MEANTIME_DEMO)
     vectors = embed([article_text_for_embedding(d.title, d.text) for d in docs])
-    result = link_stream([StreamArticle(d.id, d.title, d.text, d.published) for d in docs], vectors)
+    result = link_stream([Article(id=d.id, title=d.title, text=d.text, published=d.published) for d in docs], vectors)
     per_thread: dict[str, Counter] = {}
     for doc, a in zip(docs, result):
         per_thread.setdefault(a.thread_id, Counter())[doc.gold] += 1

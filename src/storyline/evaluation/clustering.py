@@ -293,9 +293,10 @@ def tfidf_single_pass_labels(docs: Sequence[Doc], threshold: float = TFIDF_THRES
 # -- the benchmark ------------------------------------------------------------------------------
 def linker_labels(docs: Sequence[Doc], embeddings: np.ndarray, level: str) -> list[str]:
     """Event or thread ids from the online linker with default settings."""
-    from storyline.link.stream import StreamArticle, link_stream
+    from storyline.link.stream import link_stream
+    from storyline.model import Article
 
-    arts = [StreamArticle(d.id, d.title, d.text, d.published, d.source) for d in docs]
+    arts = [Article(id=d.id, title=d.title, text=d.text, published=d.published, source=d.source) for d in docs]
     res = link_stream(arts, embeddings)
     return [r.event_id if level == "event" else r.thread_id for r in res]
 

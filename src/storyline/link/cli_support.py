@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 from storyline.errors import InputError
+from storyline.model import Article
 
-from .stream import StreamArticle, link_stream
+from .stream import link_stream
 
 
-def read_stream(path: Path) -> list[StreamArticle]:
+def read_stream(path: Path) -> list[Article]:
     """Articles of a JSONL file: ``id``, ``title``, ``text``, ``published`` or ``time``, optional ``entities``."""
     articles = []
     try:
@@ -30,13 +31,13 @@ def read_stream(path: Path) -> list[StreamArticle]:
         names = [e if isinstance(e, str) else str(e.get("canonical") or e.get("name") or "") for e in ents]
         published = rec.get("published") or rec.get("time")
         articles.append(
-            StreamArticle(
+            Article(
                 id=str(rec["id"]),
                 title=str(rec.get("title") or ""),
                 text=str(rec.get("text") or ""),
                 published=str(published)[:10] if published else None,
                 source=rec.get("source"),
-                entities=[x for x in names if x],
+                meta={"entities": [x for x in names if x]},
             )
         )
     return articles

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 
+from storyline.model import Article
+
 from .linker import Assignment, LinkConfig, Linker, LinkItem
-
-
-@dataclass
-class StreamArticle:
-    """One input article of a stream."""
-
-    id: str
-    title: str
-    text: str
-    published: str | None = None
-    source: str | None = None
-    entities: list[str] = field(default_factory=list)
 
 
 def date_order(published: Sequence[str | None]) -> list[int]:
@@ -34,13 +24,15 @@ def date_order(published: Sequence[str | None]) -> list[int]:
 
 
 def link_stream(
-    articles: Sequence[StreamArticle],
+    articles: Sequence[Article],
     embeddings: np.ndarray,
     config: LinkConfig | None = None,
     advance: Callable[[], None] | None = None,
 ) -> list[Assignment]:
-    """Assign every article in date order; results come back in input order."""
-    from storyline.model import Article
+    """Assign every article in date order; results come back in input order.
+
+    Each article keeps the id it came with; ``meta["entities"]`` (canonical names), when given, feeds the linker.
+    """
     from storyline.store import Store
 
     if len(articles) != len(embeddings):
@@ -51,7 +43,7 @@ def link_stream(
         for i in date_order([a.published for a in articles]):
             a = articles[i]
             with store.transaction():
-                store.add_article(Article(title=a.title, text=a.text, published=a.published, source=a.source, id=a.id))
+                store.add_article(a)
                 store.save_embedding(a.id, embeddings[i])
                 results[i] = linker.add(
                     LinkItem(
@@ -61,7 +53,7 @@ def link_stream(
                         text=a.text,
                         published=a.published,
                         source=a.source,
-                        entities=a.entities,
+                        entities=a.meta.get("entities", []),
                     )
                 )
             if advance:
