@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from conftest import read_seed
 
-import json
 from pathlib import Path
 
 import pytest

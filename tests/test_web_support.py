@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from conftest import read_seed
 
-import dataclasses
-import json
 import socket
 import threading
 import time
@@ -16,7 +14,6 @@ from typing import Iterator
 import uvicorn
 
 from storyline.corpus import Corpus
-from storyline.ingest import read
 from storyline.model import Article
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import typer
 
+from ._common import stdout_console
+
 from ..evaluation import shared_data
 
 
@@ -49,6 +51,6 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                     corpus, name, f"{m['bcubed_p']:.4f}", f"{m['bcubed_r']:.4f}", f"{m['bcubed_f1']:.4f}",
                     f"{m['v_measure']:.4f}", str(m["clusters"]), str(m["gold_clusters"]), f"{m['seconds']:.1f}",
                 )
-        Console().print(table)
+        stdout_console().print(table)
         if out is not None:
             out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+
+from ._common import stdout_console
 from ..evaluation import shared_data
 
 
@@ -92,7 +94,6 @@ def timeline(
     if as_json:
         typer.echo(json.dumps([[d, s] for d, s in tl], ensure_ascii=False))
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"Timeline of {len(articles)} articles")
@@ -100,7 +101,7 @@ def timeline(
     table.add_column("what happened")
     for d, sents in tl:
         table.add_row(d, "\n".join(sents))
-    Console().print(table)
+    stdout_console().print(table)
 
 
 def eval_stance(
@@ -112,7 +113,6 @@ def eval_stance(
     """FNC-1 relative score, per-class F1 and confusion matrix (grouped cross-validation)."""
     import dataclasses
 
-    from rich.console import Console
     from rich.progress import Progress
 
     from ..errors import InputError
@@ -133,7 +133,7 @@ def eval_stance(
         return
     from rich.table import Table
 
-    console = Console()
+    console = stdout_console()
     console.print(f"FNC-1 {folds}-fold grouped CV on {rep.n} pairs: relative score [bold]{rep.relative:.4f}[/] "
                   f"({rep.score:.2f} of {rep.best:.2f}), macro F1 {rep.macro_f1:.4f}")
     table = Table("gold \\ predicted", *LABELS, "F1")
@@ -149,7 +149,6 @@ def eval_timelines(
     as_json: bool = typer.Option(False, "--json", help="Print per-timeline results as JSON."),
 ) -> None:
     """Date F1 and alignment ROUGE-1/2 (align+ m:1) of timelines built for each gold timeline."""
-    from rich.console import Console
     from rich.progress import Progress
     from rich.table import Table
 
@@ -178,7 +177,7 @@ def eval_timelines(
         table.add_row(r.collection, str(r.n_dates), str(r.n_sentences), f"{r.dates.f1:.3f}",
                       f"{r.rouge[1].f1:.3f}", f"{r.rouge[2].f1:.3f}", f"{r.seconds:.1f}")
     table.add_row("mean (F of mean P, R)", "", "", f"{dates.f1:.3f}", f"{r1.f1:.3f}", f"{r2.f1:.3f}", "", style="bold")
-    Console().print(table)
+    stdout_console().print(table)
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:

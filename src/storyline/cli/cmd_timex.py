@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from ._common import fail
+from ._common import fail, stdout_console
 from ..evaluation import shared_data
 
 DEFAULT_DATA = shared_data("timex", "tbaq")
@@ -38,7 +38,6 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         errors: Optional[Path] = typer.Option(None, "--errors", help="Write every miss, spurious and wrong value as JSON."),
     ) -> None:
         """Extent, type and value P/R/F1 of time expressions, TempEval-3 style, overall and per corpus."""
-        from rich.console import Console
         from rich.table import Table
 
         from storyline.analyze.timex import find_timexes
@@ -68,7 +67,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                     f"{s['f1']:.3f}",
                     end_section=i == 3,
                 )
-        Console().print(table)
+        stdout_console().print(table)
         if out:
             out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         if errors:

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from ..model import to_dict
 from ..store import Store
 
 log = logging.getLogger(__name__)
