@@ -53,6 +53,21 @@ def day_number(published: str | None) -> int | None:
         return None
 
 
+def years_of(weights: Iterable[str]) -> frozenset[str]:
+    """The calendar years (1900–2099) among the terms of a name vector or profile."""
+    return frozenset(t for t in weights if len(t) == 4 and t.isdigit() and t[:2] in ("19", "20"))
+
+
+def years_disjoint(a: Iterable[str], b: Iterable[str]) -> bool:
+    """Whether both sides name years and none in common.
+
+    Reports of two happenings of one kind years apart (a rule and its reversal, two
+    patches for one browser) read alike; the years they name are often what differs.
+    """
+    ya, yb = years_of(a), years_of(b)
+    return bool(ya) and bool(yb) and not (ya & yb)
+
+
 def _stem(word: str) -> str:
     """A light plural fold: ``quakes`` → ``quake``, but ``press`` stays."""
     if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):

@@ -10,7 +10,9 @@ For each new article (in date order) the linker
 3. otherwise scores the events of those neighbours: a blend of embedding cosine
    to the event centroid and TF-IDF cosine to the event's term profile (names,
    places, numbers tell two similar events apart), times a time decay that is
-   strong for events (days); the best event at or above a threshold is joined;
+   strong for events (days), less a penalty when a one-article event and the
+   new article name years and none in common; the best event at or above a
+   threshold is joined;
 4. failing that, it starts a new event and scores the neighbours' threads the
    same way with a lower threshold and a weak decay (months); the best thread at
    or above its threshold gets the new event, else a new thread starts.
@@ -48,6 +50,7 @@ from .features import (
     names_of,
     sparse_cosine,
     terms_of,
+    years_disjoint,
 )
 from .index import DIM, VectorIndex, index_path
 from .snapshot import apply_snapshot, load_snapshot, save_snapshot
@@ -104,6 +107,11 @@ class LinkConfig:
     thread_merge: float = 0.4
     #: at most this many thread merges per addition (each rewrites the smaller thread's rows)
     max_merges: int = 1
+    #: an event of at most ``year_conflict_size`` articles whose names share no year with the new
+    #: article's (both naming some) scores this much less: the first two reports decide what an event
+    #: is, and two similar happenings years apart read alike but for their dates
+    year_conflict_penalty: float = 0.1
+    year_conflict_size: int = 1
     #: near-duplicates: embedding cosine and estimated shingle Jaccard at least
     duplicate_cosine: float = 0.9
     duplicate_jaccard: float = 0.6
@@ -475,11 +483,19 @@ class Linker:
             if cl.n == 0 or (level == "event" and self._closed(cl)):
                 continue
             s = lv.similarity(cl, vector, weights) * lv.decay(cl.days_apart(day))
+            if level == "event" and self._years_conflict(cl, weights):
+                s -= self.config.year_conflict_penalty
             if s > best_score:
                 best, best_score = cid, s
         if best is None or best_score < lv.threshold:
             return None, None
         return best, round(best_score, 4)
+
+    def _years_conflict(self, event: Cluster, weights: Mapping[str, Mapping[str, float]]) -> bool:
+        """Whether a small event and a new article name years and none in common."""
+        if event.n > self.config.year_conflict_size:
+            return False
+        return years_disjoint(weights.get("names", {}), event.names.weights)
 
     def _thread_of(self, seq: int) -> str:
         """The thread an assigned article is in now (through its event, so merges show)."""
