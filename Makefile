@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install demo test lock clean
+.PHONY: install demo test bench lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ demo: install
 
 test: install $(CHROMIUM)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
+
+# Speed benchmarks (not tests): analysis, linking at 100,000 articles, web load with wrk. Numbers: docs/benchmarks.md.
+bench: install
+	command -v wrk >/dev/null || ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk)
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/bench_analyze.py --n 200
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/bench_link.py --size 100000 --adds 1000
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/load_web.py --db out/load-100k.db --seconds 30
 
 # Re-pin every dependency with hashes (needs the registry; run after editing pyproject.toml).
 lock:
