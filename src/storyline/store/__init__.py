@@ -168,15 +168,17 @@ class Store:
     def count_articles(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
-    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Full-text search over titles and texts (FTS5 syntax), best first."""
+    def search(
+        self, query: str, limit: int = 20, *, marks: tuple[str, str] = ("[", "]"), snippet_tokens: int = 12
+    ) -> list[dict[str, Any]]:
+        """Full-text search over titles and texts (FTS5 syntax), best first; ``marks`` wrap the hits in snippets."""
         try:
             rows = self.db.execute(
                 """SELECT a.id, a.title, a.published, a.source,
-                          snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet
+                          snippet(articles_fts, 1, ?, ?, '…', ?) AS snippet
                    FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
                    WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?""",
-                (query, limit),
+                (marks[0], marks[1], snippet_tokens, query, limit),
             ).fetchall()
         except sqlite3.OperationalError as exc:
             raise StorylineError(f"search {query!r}: {exc}") from exc
@@ -237,7 +239,9 @@ class Store:
         ).fetchall()
         return [dict(r) for r in rows]
 
-    def quotes(self, article_ids: Iterable[str] | None = None, speaker_id: str | None = None) -> list[dict[str, Any]]:
+    def quotes(
+        self, article_ids: Iterable[str] | None = None, speaker_id: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
         """Stored quotes, optionally of some articles or of one speaker, in date order."""
         clauses, args = [], []
         if article_ids is not None:
@@ -250,8 +254,8 @@ class Store:
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self.db.execute(
             f"""SELECT q.*, a.published, a.title AS article_title FROM quotes q
-                JOIN articles a ON a.id = q.article_id {where} ORDER BY a.published, q.article_id, q.start""",
-            args,
+                JOIN articles a ON a.id = q.article_id {where} ORDER BY a.published, q.article_id, q.start LIMIT ?""",
+            [*args, -1 if limit is None else limit],
         ).fetchall()
         return [dict(r) for r in rows]
 

@@ -259,7 +259,7 @@ def create_app(db_path: str | Path, token: str | None = None) -> FastAPI:
         found = queries.entity(store, eid)
         if found is None:
             raise HTTPException(404, f"no entity {eid}")
-        return {**found, "quotes": store.quotes(speaker_id=eid)[:500], "threads": queries.entity_threads(store, eid)}
+        return {**found, "quotes": store.quotes(speaker_id=eid, limit=500), "threads": queries.entity_threads(store, eid)}
 
     @api.get("/quotes", summary="Quotes by one speaker (entity id or name), in date order")
     def api_quotes(
@@ -268,7 +268,7 @@ def create_app(db_path: str | Path, token: str | None = None) -> FastAPI:
         store: Store = Depends(store_dep),
     ) -> dict[str, Any]:
         sid = speaker if speaker.startswith("ent-") else entity_id(speaker, "PERSON")
-        return {"speaker_id": sid, "quotes": store.quotes(speaker_id=sid)[:limit]}
+        return {"speaker_id": sid, "quotes": store.quotes(speaker_id=sid, limit=limit)}
 
     @api.get("/search", summary="Full-text search (SQLite FTS5 query syntax)")
     def api_search(

@@ -211,20 +211,9 @@ def entity_names(store: Store, entity_ids: list[str]) -> dict[str, str]:
 
 
 def text_search(store: Store, query: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Full-text search (FTS5 syntax), best first; snippets mark hits with :data:`HIT_OPEN`/:data:`HIT_CLOSE`.
-
-    Like :meth:`Store.search`, but with markers that cannot be confused with
-    brackets in the text, so that the page can escape the snippet and then
-    highlight the hits.
-    """
-    rows = store.db.execute(
-        """SELECT a.id, a.title, a.published, a.source,
-                  snippet(articles_fts, 1, ?, ?, '…', 16) AS snippet
-           FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
-           WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?""",
-        (HIT_OPEN, HIT_CLOSE, query, limit),
-    ).fetchall()
-    return [dict(r) for r in rows]
+    """Full-text search with hits marked by :data:`HIT_OPEN`/:data:`HIT_CLOSE`, which cannot be confused with
+    brackets in the text, so that the page can escape the snippet and then highlight the hits."""
+    return store.search(query, limit, marks=(HIT_OPEN, HIT_CLOSE), snippet_tokens=16)
 
 
 def article_summaries(store: Store, article_ids: list[str]) -> dict[str, dict[str, Any]]:
