@@ -214,3 +214,35 @@ def test_meantime_demo_threads_follow_its_topics() -> None:
     assert all(len(c) == 1 for c in per_thread.values()), per_thread
     for topic, size in Counter(d.gold for d in docs).items():
         assert max(c[topic] for c in per_thread.values()) >= 0.8 * size
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return (v / np.linalg.norm(v)).astype(np.float32)
+
+
+def test_a_new_turn_joins_the_story_of_its_nearest_article() -> None:
+    """A story drifts: a new event close to its latest article joins it, though far from its centroid."""
+    from dataclasses import replace
+
+    from storyline.link import LinkConfig
+
+    basis = np.eye(384, dtype=np.float32)
+    e1, e2, e3, e4, e5 = basis[:5]
+    story = [e1, _unit(e1 + 0.2 * e2), _unit(e1 + 0.2 * e3), _unit(0.6 * e1 + 0.8 * e4)]
+    turn = _unit(0.2 * e1 + 0.75 * e4 + 0.63 * e5)  # close to the last article only
+    words = ["harbour", "glacier", "violin", "orchard", "comet"]  # no shared terms: embeddings decide
+    articles = [
+        Article(title=f"{w.title()} report", text=f"{w} " * 30 + w.upper(), published="2020-01-01", source=f"s{i}")
+        for i, w in enumerate(words)
+    ]
+
+    def run(config: LinkConfig | None) -> list:
+        with Store(":memory:") as store:
+            return ingest(store, Linker(store, config), articles, np.stack([*story, turn]))
+
+    linked = run(None)
+    assert len({a.thread_id for a in linked[:4]}) == 1
+    assert linked[4].event_id == f"ev-{articles[4].id}"  # a new event ...
+    assert linked[4].thread_id == linked[3].thread_id  # ... in the story of its nearest article
+    without = run(replace(LinkConfig(), thread_nearest=1.01))
+    assert without[4].thread_id == f"th-{articles[4].id}"  # the centroid alone is too far

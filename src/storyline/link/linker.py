@@ -15,7 +15,9 @@ For each new article (in date order) the linker
    threshold is joined;
 4. failing that, it starts a new event and scores the neighbours' threads the
    same way with a lower threshold and a weak decay (months); the best thread at
-   or above its threshold gets the new event, else a new thread starts.
+   or above its threshold gets the new event, else the thread of the nearest
+   earlier article when that article alone is close enough, else a new thread
+   starts.
 
 Ids come from the first article (``ev-<article id>``, ``th-<article id>``), so
 replaying the same stream gives the same ids and later articles never relabel
@@ -28,7 +30,8 @@ transaction).
 After each addition the article's thread is compared with its neighbours'
 threads; one that has grown into the same story is merged (the smaller into the
 larger, at most one per addition so that the rows rewritten per addition stay
-few), and the merge is recorded so that the old id still resolves.
+few; a fragment of one or two articles needs less similarity than an established
+story), and the merge is recorded so that the old id still resolves.
 """
 
 from __future__ import annotations
@@ -105,6 +108,14 @@ class LinkConfig:
     )
     #: two threads whose profiles come this close are merged (the smaller into the larger)
     thread_merge: float = 0.4
+    #: a thread of at most ``small_thread`` articles merges at this lower similarity: its profile
+    #: rests on one or two articles, while two established stories need the stronger evidence above
+    thread_merge_small: float = 0.35
+    small_thread: int = 2
+    #: a new event whose nearest earlier article is at least this close (embedding cosine, times the
+    #: thread decay) joins that article's thread although the thread's centroid is further away: a
+    #: long story drifts, and a new turn of it resembles its latest articles more than its average
+    thread_nearest: float = 0.5
     #: at most this many thread merges per addition (each rewrites the smaller thread's rows)
     max_merges: int = 1
     #: an event of at most ``year_conflict_size`` articles whose names share no year with the new
@@ -426,6 +437,8 @@ class Linker:
                 event_id = f"ev-{item.article_id}"
                 thread_id, score = self._best(neighbours, vector, weights, day, level="thread")
                 if thread_id is None:
+                    thread_id, score = self._nearest_thread(neighbours, day)
+                if thread_id is None:
                     new_thread = True
                     thread_id = f"th-{item.article_id}"
         assert event_id is not None and thread_id is not None
@@ -491,6 +504,22 @@ class Linker:
             return None, None
         return best, round(best_score, 4)
 
+    def _nearest_thread(self, neighbours: list[tuple[int, float]], day: int | None) -> tuple[str | None, float | None]:
+        """The thread of the nearest earlier article, when it is close enough on its own."""
+        lv = self.config.thread
+        best, best_score = None, -1.0
+        for seq, sim in neighbours:
+            tid = self._thread_of(seq)
+            th = self.threads.get(tid)
+            if th is None or th.n == 0:
+                continue
+            s = sim * lv.decay(th.days_apart(day))
+            if s > best_score:
+                best, best_score = tid, s
+        if best is None or best_score < self.config.thread_nearest:
+            return None, None
+        return best, round(best_score, 4)
+
     def _years_conflict(self, event: Cluster, weights: Mapping[str, Mapping[str, float]]) -> bool:
         """Whether a small event and a new article name years and none in common."""
         if event.n > self.config.year_conflict_size:
@@ -523,7 +552,7 @@ class Linker:
                 continue
             gap = other.days_apart(here.first_day) if here.last_day is None else _range_gap(here, other)
             sim = lv.similarity(other, centroid, profile) * lv.decay(gap)
-            if sim < self.config.thread_merge:
+            if sim < self._merge_threshold(here, other):
                 continue
             # the larger story survives (fewer rows move: union by size), the older on a tie
             merged += 1
@@ -534,6 +563,12 @@ class Linker:
             thread_id, here = keep_id, self.threads[keep_id]
             centroid, profile = self._query_of(here)
         return thread_id
+
+    def _merge_threshold(self, a: Cluster, b: Cluster) -> float:
+        """The similarity two threads need to merge: lower when the smaller is a fragment."""
+        if min(a.n, b.n) <= self.config.small_thread:
+            return self.config.thread_merge_small
+        return self.config.thread_merge
 
     @staticmethod
     def _query_of(cluster: Cluster) -> tuple[np.ndarray, dict[str, dict[str, float]]]:
