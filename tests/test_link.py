@@ -246,3 +246,14 @@ def test_a_new_turn_joins_the_story_of_its_nearest_article() -> None:
     assert linked[4].thread_id == linked[3].thread_id  # ... in the story of its nearest article
     without = run(replace(LinkConfig(), thread_nearest=1.01))
     assert without[4].thread_id == f"th-{articles[4].id}"  # the centroid alone is too far
+
+
+def test_articles_without_words_link_to_nothing() -> None:
+    """Two pages whose text was lost embed alike, but there is nothing to say they are one story."""
+    blank = [Article(title="", text=mark, published=f"2020-01-0{i + 1}", source=f"s{i}") for i, mark in enumerate("*-")]
+    assert blank[0].id != blank[1].id
+    vectors = np.repeat(embed([""]), 2, axis=0)  # what an empty page embeds to, twice
+    with Store(":memory:") as store:
+        first, second = ingest(store, Linker(store), blank, vectors)
+    assert second.duplicate_of is None
+    assert second.event_id != first.event_id and second.thread_id != first.thread_id

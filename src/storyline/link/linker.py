@@ -19,6 +19,9 @@ For each new article (in date order) the linker
    earlier article when that article alone is close enough, else a new thread
    starts.
 
+An article without a single word links to nothing (an empty page embeds like
+every other empty page): it starts its own event and thread.
+
 Ids come from the first article (``ev-<article id>``, ``th-<article id>``), so
 replaying the same stream gives the same ids and later articles never relabel
 earlier ones. Everything is written through the store inside the caller's
@@ -426,6 +429,8 @@ class Linker:
         keys, sims = self.index.search(vector, self.config.neighbours)
         neighbours = [(int(k), float(s)) for k, s in zip(keys, sims) if int(k) in self.seen]
 
+        if not terms and not names:  # no words to go on: an embedding of nothing is like every other
+            neighbours = []
         duplicate_of, event_id, thread_id, score = self._duplicate(neighbours, minhash)
         new_event = new_thread = False
         if duplicate_of is None:
