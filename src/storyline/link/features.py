@@ -2,8 +2,9 @@
 
 Two similar stories (two earthquakes, two rehab check-ins) read alike to a
 sentence embedding; what tells them apart is specific words: names, places,
-numbers. Terms are content words of the title (counted twice) and lead plus, when
-known, canonical entity names (``@name``). They are weighted by TF-IDF with
+numbers. Terms are content words of the title (counted twice) and lead; names are
+the capitalised words and numbers plus, when known, canonical entity names
+(``@name``). They are weighted by TF-IDF with
 document frequencies counted online over the articles seen so far, so that a
 word common in the stream stops counting as evidence.
 """
@@ -75,8 +76,8 @@ def _stem(word: str) -> str:
     return word
 
 
-def terms_of(title: str, text: str, entities: Iterable[str] = ()) -> Counter[str]:
-    """Term counts of an article: title words twice, lead words once, entities as ``@name``."""
+def terms_of(title: str, text: str) -> Counter[str]:
+    """Term counts of an article: title words twice, lead words once."""
     counts: Counter[str] = Counter()
     for weight, chunk in ((2, title), (1, text[:LEAD_CHARS])):
         for tok in _WORD.findall(chunk):
@@ -86,10 +87,6 @@ def terms_of(title: str, text: str, entities: Iterable[str] = ()) -> Counter[str
             if low in STOPWORDS or (len(low) < 3 and not low.isdigit()):
                 continue
             counts[_stem(low)] += weight
-    for name in entities:
-        key = "@" + " ".join(name.lower().split())
-        if len(key) > 2:
-            counts[key] += 2
     return counts
 
 
@@ -97,7 +94,11 @@ def names_of(title: str, text: str, entities: Iterable[str] = ()) -> Counter[str
     """Counts of the specific words of an article: capitalised words, numbers and entity names.
 
     These are what two reports of the same kind of happening do not share: the
-    place, the people, the ship, the death toll, the year.
+    place, the people, the ship, the death toll, the year. A canonical entity
+    name (``@elton john``) counts once per mention, here only: its words are
+    already among the capitalised ones, and counting it in the terms as well
+    made two reports that name a person differently ("Mo Cheeks", "Maurice
+    Cheeks") look less alike (ECB+ event B³ F1 0.874 with it there, 0.888 without).
     """
     counts: Counter[str] = Counter()
     for weight, chunk in ((2, title), (1, text[:LEAD_CHARS])):
@@ -113,7 +114,7 @@ def names_of(title: str, text: str, entities: Iterable[str] = ()) -> Counter[str
     for name in entities:
         key = "@" + " ".join(name.lower().split())
         if len(key) > 2:
-            counts[key] += 2
+            counts[key] += 1
     return counts
 
 

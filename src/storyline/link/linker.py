@@ -421,7 +421,7 @@ class Linker:
         if norm:
             vector = vector / norm
         day = day_number(item.published)
-        terms = terms_of(item.title, item.text, item.entities)
+        terms = terms_of(item.title, item.text)
         names = names_of(item.title, item.text, item.entities)
         self.df.add(set(terms) | set(names))
         weights = {"terms": self.df.weigh(terms), "names": self.df.weigh(names)}
