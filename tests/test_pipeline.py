@@ -66,6 +66,24 @@ def test_analyze_prints_json_lines_without_a_store(seeds, tmp_path):
     assert not (tmp_path / "none.db").exists()
 
 
+def test_analyze_can_report_every_attribution(seeds, tmp_path):
+    path = seeds / "002_11948805ac859076.txt"
+    text = path.read_text(encoding="utf-8")
+
+    def cues(*extra: str) -> list[tuple[str, str]]:
+        proc = run("analyze", str(path), *extra, db=tmp_path / "none.db")
+        quotes = json.loads(proc.stdout.splitlines()[0])["quotes"]
+        return [(text[slice(*q["cue"])], text[slice(*q["content"])]) for q in quotes]
+
+    said, every = cues(), cues("--attributions", "all")
+    assert {c for c, _ in said} <= {c for c, _ in every}
+    assert ("introducing", "the ‘gay propaganda’ law") in every  # an action, not something said
+    assert all(cue != "introducing" for cue, _ in said)
+    assert any(content.startswith("“We met") for _, content in every)  # direct quotations keep their marks
+    bad = run("analyze", str(path), "--attributions", "every", db=tmp_path / "none.db", check=False)
+    assert bad.returncode == 2 and "--attributions" in bad.stderr
+
+
 def test_python_api(seeds, tmp_path):
     with storyline.open(str(tmp_path / "api.db")) as corpus:
         report = corpus.ingest([str(p) for p in sorted(seeds.glob("*.txt"))])

@@ -71,9 +71,33 @@ def _timexes(doc: "Doc", article: Article, analysis: Analysis) -> None:
 
 @analyser("quotes")
 def _quotes(doc: "Doc", article: Article, analysis: Analysis) -> None:
+    """Who said what: direct, mixed and indirect quotes with a reporting or thinking cue and a source."""
     from .quotes import find_quotes
 
     analysis.quotes = [q for q in find_quotes(doc, analysis.entities) if not _inside(q.content, analysis.boilerplate)]
+
+
+@analyser("attributions")
+def _attributions(doc: "Doc", article: Article, analysis: Analysis) -> None:
+    """Every attribution, in place of ``quotes``: also beliefs, intentions and actions ("voted for | the
+    bill"), with or without a named source, direct quotations with their quotation marks (PolNeAR's scheme)."""
+    from .quotes import find_quotes
+
+    found = find_quotes(doc, analysis.entities, mode="polnear")
+    analysis.quotes = [q for q in found if not _inside(q.content, analysis.boilerplate)]
+
+
+#: what ``quotes`` becomes in the pipeline for each ``--attributions`` choice of ``storyline analyze``
+ATTRIBUTION_ANALYSERS = {"quotes": "quotes", "all": "attributions"}
+
+
+def pipeline_components(attributions: str = "quotes") -> tuple[str, ...]:
+    """The default pipeline with its attribution analyser chosen (``quotes`` or ``all``)."""
+    try:
+        chosen = ATTRIBUTION_ANALYSERS[attributions]
+    except KeyError:
+        raise ValueError(f"attributions must be one of {sorted(ATTRIBUTION_ANALYSERS)}, not {attributions!r}") from None
+    return tuple(chosen if c == "quotes" else c for c in DEFAULT_PIPELINE)
 
 
 class Pipeline:

@@ -70,10 +70,21 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         files: list[str] = typer.Argument(..., help="Inputs to analyse (any format ingest reads)."),
         published: Optional[str] = typer.Option(None, help="Publication date (YYYY-MM-DD) for inputs without one."),
         processes: int = typer.Option(1, "--processes", "-p", min=1, help="Parser processes (2 pays off on big inputs)."),
+        attributions: str = typer.Option(
+            "quotes",
+            "--attributions",
+            help="quotes: who said or thought what (reporting cues, with a source); "
+            "all: every attribution, also beliefs, intentions and actions, as PolNeAR annotates them.",
+        ),
     ) -> None:
         """Print one JSON line of annotations per article, without a store."""
-        from ..analyze import Pipeline
+        from ..analyze import Pipeline, pipeline_components
         from ..ingest import Failure, read
+
+        try:
+            components = pipeline_components(attributions)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--attributions") from None
 
         def articles():
             for item in read(files):
@@ -91,7 +102,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                 pending.append(article)
                 yield article
 
-        for analysis in Pipeline(n_process=processes).pipe(remember(articles())):
+        for analysis in Pipeline(components, n_process=processes).pipe(remember(articles())):
             article = pending.popleft()
             row = to_dict(analysis)
             row.update(title=article.title, published=article.published, origin=article.origin)
