@@ -190,3 +190,57 @@ def test_follow_on_quotation_joins_an_indirect_attribution(nlp) -> None:
     follow = next(q for q in quotes if "so sick" in q.text)
     lead = next(q for q in quotes if "conflating" in q.text)
     assert follow.cue == lead.cue and follow.source == lead.source  # one attribution, two fragments
+
+
+def test_content_tagger_windows_mark_the_cue_and_decode_runs(nlp) -> None:
+    from storyline.analyze.content_tagger import CUE_CLOSE, CUE_OPEN, MAX_PIECES, context_start, cue_window, decode, encode
+
+    text = "The mayor spoke first. Officials said on Monday that the bridge would reopen in May. Traffic was light."
+    doc = nlp(text)
+    said = next(t for t in doc if t.text == "said")
+    enc = encode(text)
+    win = cue_window(enc, (said.idx, said.idx + len(said)), context_start(said))
+    assert win is not None and len(win.ids) <= MAX_PIECES
+    opened = win.ids.index(CUE_OPEN)
+    assert win.ids[opened + 2] == CUE_CLOSE  # "said" is one wordpiece, between the markers
+    assert text[enc.offsets[win.pieces[1]][0] :].startswith("The mayor")  # the sentence before is context
+    # Labels marking "the bridge would reopen in May" decode to that extent.
+    first = next(k for k, p in enumerate(win.pieces) if p >= 0 and enc.offsets[p][0] == text.index("the bridge"))
+    last = next(k for k, p in enumerate(win.pieces) if p >= 0 and enc.offsets[p][0] == text.index("May"))
+    labels = [0] * len(win.ids)
+    labels[first] = 1
+    labels[first + 1 : last + 1] = [2] * (last - first)
+    assert [text[a:b] for a, b in decode(enc, win, labels, text)] == ["the bridge would reopen in May"]
+
+
+def test_window_labels_follow_the_gold_fragments(nlp) -> None:
+    from storyline.analyze.content_tagger import context_start, cue_window, encode
+    from storyline.evaluation.train_content_tagger import IGNORE, window_labels
+    from storyline.evaluation.polnear import GoldAttribution
+
+    text = "The plan, he said, would fail."
+    doc = nlp(text)
+    said = next(t for t in doc if t.text == "said")
+    enc = encode(text)
+    win = cue_window(enc, (said.idx, said.idx + 4), context_start(said))
+    gold = GoldAttribution(content=(Span(0, 8), Span(19, 29)), cue=(Span(said.idx, said.idx + 4),))
+    labels = window_labels(enc, win, gold)
+    assert labels[0] == IGNORE and labels[-1] == IGNORE
+    words = [(text[slice(*enc.offsets[p])], lab) for p, lab in zip(win.pieces, labels) if p >= 0]
+    assert words[:2] == [("the", 1), ("plan", 2)] or words[:2] == [("The", 1), ("plan", 2)]
+    assert ("would", 1) in words and ("fail", 2) in words and ("he", 0) in words
+
+
+def test_content_tagger_model_reads_a_reported_clause(nlp) -> None:
+    from storyline.analyze.content_tagger import MODEL_PATH as TAGGER_PATH, tag_contents
+
+    assert TAGGER_PATH.is_file() and TAGGER_PATH.stat().st_size < 25_000_000
+    text = "The mayor spoke first. Officials said on Monday that the bridge would reopen in May. Traffic was light."
+    doc = nlp(text)
+    said = next(t for t in doc if t.text == "said")
+    walked = next(t for t in doc if t.text == "spoke")
+    tagged, _ = tag_contents(doc, [(said, (said.idx, said.idx + 4)), (walked, (walked.idx, walked.idx + 5))])
+    contents = [text[a:b] for a, b in tagged.fragments]
+    assert contents and contents[0].endswith("the bridge would reopen in May"), contents
+    assert not any("mayor" in c or "Monday" in c for c in contents), contents
+    assert 0.0 < tagged.confidence <= 1.0
