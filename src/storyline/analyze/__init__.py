@@ -17,6 +17,8 @@ from ..model import Analysis, Article, Span
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
+    from .quotes import QuoteMode
+
 Analyser = Callable[["Doc", Article, Analysis], None]
 REGISTRY: dict[str, Analyser] = {}
 DEFAULT_PIPELINE = ("boilerplate", "sentences", "entities", "timexes", "quotes")
@@ -69,22 +71,24 @@ def _timexes(doc: "Doc", article: Article, analysis: Analysis) -> None:
     analysis.timexes = [t for t in find_timexes(article.text, article.date) if not _inside(t.span, analysis.boilerplate)]
 
 
+def _attributions_in(doc: "Doc", analysis: Analysis, mode: "QuoteMode") -> None:
+    from .quotes import find_quotes
+
+    found = find_quotes(doc, analysis.entities, mode=mode)
+    analysis.quotes = [q for q in found if not _inside(q.content, analysis.boilerplate)]
+
+
 @analyser("quotes")
 def _quotes(doc: "Doc", article: Article, analysis: Analysis) -> None:
     """Who said what: direct, mixed and indirect quotes with a reporting or thinking cue and a source."""
-    from .quotes import find_quotes
-
-    analysis.quotes = [q for q in find_quotes(doc, analysis.entities) if not _inside(q.content, analysis.boilerplate)]
+    _attributions_in(doc, analysis, "news")
 
 
 @analyser("attributions")
 def _attributions(doc: "Doc", article: Article, analysis: Analysis) -> None:
     """Every attribution, in place of ``quotes``: also beliefs, intentions and actions ("voted for | the
     bill"), with or without a named source, direct quotations with their quotation marks (PolNeAR's scheme)."""
-    from .quotes import find_quotes
-
-    found = find_quotes(doc, analysis.entities, mode="polnear")
-    analysis.quotes = [q for q in found if not _inside(q.content, analysis.boilerplate)]
+    _attributions_in(doc, analysis, "polnear")
 
 
 #: what ``quotes`` becomes in the pipeline for each ``--attributions`` choice of ``storyline analyze``

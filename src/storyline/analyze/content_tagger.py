@@ -13,10 +13,8 @@ and inference build windows with the same :func:`cue_window`.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,9 +51,9 @@ class Window:
 @lru_cache(maxsize=1)
 def tokenizer():
     """The MiniLM WordPiece tokenizer shipped with the package, without truncation or padding."""
-    from tokenizers import Tokenizer
+    from storyline.embed import minilm_tokenizer
 
-    tok = Tokenizer.from_file(str(resources.files("storyline") / "resources" / "minilm" / "tokenizer.json"))
+    tok = minilm_tokenizer()
     tok.no_truncation()
     tok.no_padding()
     return tok
@@ -130,13 +128,9 @@ def decode(enc: Encoded, window: Window, labels: list[int], text: str) -> list[t
 
 @lru_cache(maxsize=1)
 def _session(path: str = str(MODEL_PATH)):
-    import onnxruntime as ort
+    from storyline.embed import onnx_session
 
-    opts = ort.SessionOptions()
-    threads = int(os.environ.get("STORYLINE_THREADS", "0") or 0)
-    if threads:
-        opts.intra_op_num_threads = threads
-    return ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
+    return onnx_session(path)
 
 
 def available(path: Path = MODEL_PATH) -> bool:
@@ -159,8 +153,8 @@ def label_windows(windows: list[Window], batch_size: int = 16, path: Path = MODE
             ids[row, :n] = windows[i].ids
             mask[row, :n] = 1
         logits = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-        z = logits - logits.max(-1, keepdims=True)
-        probs = np.exp(z) / np.exp(z).sum(-1, keepdims=True)
+        z = np.exp(logits - logits.max(-1, keepdims=True))
+        probs = z / z.sum(-1, keepdims=True)
         for row, i in enumerate(idx):
             n = len(windows[i].ids)
             out[i] = (probs[row, :n].argmax(-1).tolist(), probs[row, :n].max(-1))

@@ -51,18 +51,6 @@ class PairReport:
         return float(np.mean(first >= threshold)), float(np.mean(near < threshold))
 
 
-def _auc(labels: np.ndarray, scores: np.ndarray) -> float:
-    """ROC AUC by ranks (ties share their mean rank)."""
-    from scipy.stats import rankdata
-
-    pos = int(labels.sum())
-    neg = len(labels) - pos
-    if not pos or not neg:
-        return float("nan")
-    ranks = rankdata(scores)
-    return float((ranks[labels].sum() - pos * (pos + 1) / 2) / (pos * neg))
-
-
 def pair_report(docs: Sequence[Doc], embeddings: np.ndarray, config: LinkConfig | None = None) -> PairReport:
     """Score all within-topic pairs of ECB+ documents (gold ``topic/subtopic``) given in stream order."""
     level = (config or LinkConfig()).event
@@ -74,13 +62,12 @@ def pair_report(docs: Sequence[Doc], embeddings: np.ndarray, config: LinkConfig 
     tw = [df.weigh(t) for t in terms]
     nw = [df.weigh(n) for n in names]
     topic = [d.gold.split("/")[0] for d in docs]
-    total = level.embedding + level.terms + level.names
 
     def scores(i: int, j: int) -> tuple[float, float, float, float]:
         e = float(embeddings[i] @ embeddings[j])
         t = sparse_cosine(tw[i], tw[j])
         n = sparse_cosine(nw[i], nw[j])
-        return e, t, n, (level.embedding * e + level.terms * t + level.names * n) / total
+        return e, t, n, level.blend(e, t, n)
 
     rows: list[tuple[float, float, float, float]] = []
     same: list[bool] = []
@@ -99,9 +86,15 @@ def pair_report(docs: Sequence[Doc], embeddings: np.ndarray, config: LinkConfig 
             nearest_same.append(max(own))
         elif other:
             first_reports.append(max(other))
+    from sklearn.metrics import roc_auc_score
+
     labels = np.asarray(same, dtype=bool)
+    both = 0 < labels.sum() < len(labels)
     matrix = np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURES))
-    auc = {name: round(_auc(labels, matrix[:, k]), 4) for k, name in enumerate(FEATURES)}
+    auc = {
+        name: round(float(roc_auc_score(labels, matrix[:, k])), 4) if both else float("nan")
+        for k, name in enumerate(FEATURES)
+    }
     return PairReport(
         pairs=len(rows),
         same_share=round(float(labels.mean()) if len(labels) else 0.0, 4),

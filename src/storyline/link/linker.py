@@ -88,14 +88,15 @@ class Level:
         late = max(0.0, days - self.grace_days) / self.decay_days
         return 1.0 / (1.0 + late) if self.hyperbolic else math.exp(-late)
 
-    def similarity(self, cluster: "Cluster", vector: np.ndarray, weights: Mapping[str, Mapping[str, float]]) -> float:
+    def blend(self, embedding: float, terms: float, names: float) -> float:
+        """The level's weighted mean of the three cosines."""
         total = self.embedding + self.terms + self.names
-        s = self.embedding * cluster.embedding_cosine(vector)
-        if self.terms:
-            s += self.terms * cluster.terms.cosine(weights.get("terms", {}))
-        if self.names:
-            s += self.names * cluster.names.cosine(weights.get("names", {}))
-        return s / total
+        return (self.embedding * embedding + self.terms * terms + self.names * names) / total
+
+    def similarity(self, cluster: "Cluster", vector: np.ndarray, weights: Mapping[str, Mapping[str, float]]) -> float:
+        terms = cluster.terms.cosine(weights.get("terms", {})) if self.terms else 0.0
+        names = cluster.names.cosine(weights.get("names", {})) if self.names else 0.0
+        return self.blend(cluster.embedding_cosine(vector), terms, names)
 
 
 @dataclass(frozen=True)
