@@ -125,7 +125,7 @@ def main() -> None:
             reopened_linker = Linker(store)
             reopened = time.perf_counter() - t0
             assert len(reopened_linker.index) == args.size + args.adds
-            assert len(reopened_linker.seen) == args.size + args.adds
+            assert len(reopened_linker.state.seen) == args.size + args.adds
     arr = np.asarray(times)
     result = {
         "store_articles": args.size,

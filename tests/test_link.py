@@ -188,11 +188,11 @@ def test_reopening_uses_the_state_snapshot_and_matches_a_full_replay(corpus: dic
         assert snap._restore() == 30
         Path(state).unlink()
         full = Linker(store)  # replayed from the store
-        assert set(snap.threads) == set(full.threads) and set(snap.events) == set(full.events)
-        for tid, thread in full.threads.items():
-            assert np.allclose(snap.threads[tid].vsum, thread.vsum)
-            assert snap.threads[tid].terms.weights.keys() == thread.terms.weights.keys()
-        assert snap.df.df == full.df.df
+        assert set(snap.state.threads) == set(full.state.threads) and set(snap.state.events) == set(full.state.events)
+        for tid, thread in full.state.threads.items():
+            assert np.allclose(snap.state.threads[tid].vsum, thread.vsum)
+            assert snap.state.threads[tid].terms.weights.keys() == thread.terms.weights.keys()
+        assert snap.state.df.df == full.state.df.df
         rest_a = ingest(store, snap, articles[30:], vectors[30:])
     expected = run_stream(corpus)
     assert [(a.event_id, a.thread_id) for a in rest_a] == [(a.event_id, a.thread_id) for a in expected[30:]]

@@ -12,7 +12,7 @@ import pkgutil
 
 import typer
 
-from .. import __version__
+from ..version import __version__
 
 app = typer.Typer(
     name="storyline",

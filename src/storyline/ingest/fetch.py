@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
-from .. import __version__
+from ..version import __version__
 from ..model import Article
 from .common import MAX_PAGE_BYTES, Items, Unreadable, decode_text, human_size
 
@@ -173,14 +173,3 @@ def article_from_response(response: Response, origin: str) -> Article:
     else:
         raise Unreadable(f"unsupported content type {ctype or 'unknown'!r}")
     return article
-
-
-def read_url(url: str, *, allow_private: bool = False) -> Items:
-    """The article at ``url``, or the articles a feed or sitemap at ``url`` links to."""
-    from .feeds import read_feed_bytes, sniff_xml_root
-
-    response = fetcher(allow_private).get(url)
-    if sniff_xml_root(response.body[:4096].lstrip()):
-        yield from read_feed_bytes(response.body, url, allow_private=allow_private)
-    else:
-        yield article_from_response(response, url)

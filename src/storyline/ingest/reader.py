@@ -87,9 +87,15 @@ def _read_file(path: Path, origin: str, allow_private: bool) -> Items:
 
 
 def _read_url(url: str, allow_private: bool) -> Items:
-    from .fetch import read_url
+    """The article at ``url``, or the articles a feed or sitemap at ``url`` links to."""
+    from .feeds import read_feed_bytes, sniff_xml_root
+    from .fetch import article_from_response, fetcher
 
-    yield from read_url(url, allow_private=allow_private)
+    response = fetcher(allow_private).get(url)
+    if sniff_xml_root(response.body[:4096].lstrip()):
+        yield from read_feed_bytes(response.body, url, allow_private=allow_private)
+    else:
+        yield article_from_response(response, url)
 
 
 def guarded(origin: str, make: Callable[[], Items]) -> Items:

@@ -48,18 +48,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .features import (
-    DocumentFrequencies,
     day_number,
     minhash_permutations,
     minhash_signature,
     minhash_similarity,
     names_of,
-    sparse_cosine,
     terms_of,
     years_disjoint,
 )
 from .index import DIM, VectorIndex, index_path
-from .snapshot import apply_snapshot, load_snapshot, save_snapshot
+from .state import RETIRED, Cluster, LinkState, Profile, Seen, load_snapshot
 
 if TYPE_CHECKING:
     from storyline.store import Store
@@ -165,102 +163,8 @@ class Assignment:
     score: float | None = None
 
 
-class Profile:
-    """A sum of sparse term vectors that keeps its strongest terms and its norm."""
-
-    __slots__ = ("weights", "norm")
-
-    def __init__(self) -> None:
-        self.weights: dict[str, float] = {}
-        self.norm = 0.0
-
-    @classmethod
-    def of(cls, weights: Mapping[str, float]) -> "Profile":
-        """A profile holding these weights."""
-        p = cls()
-        p.weights = dict(weights)
-        p.norm = math.sqrt(sum(v * v for v in p.weights.values()))
-        return p
-
-    def add(self, vector: Mapping[str, float], keep: int) -> None:
-        w = self.weights
-        for t, v in vector.items():
-            w[t] = w.get(t, 0.0) + v
-        if len(w) > keep * 2:
-            self.weights = w = dict(sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[:keep])
-        self.norm = math.sqrt(sum(v * v for v in w.values()))
-
-    def cosine(self, vector: Mapping[str, float]) -> float:
-        """Cosine with a unit-length sparse vector."""
-        return sparse_cosine(vector, self.weights, self.norm)
-
-
-@dataclass
-class Cluster:
-    """An event or a thread: embedding sum, term and name profiles, date range."""
-
-    id: str
-    vsum: np.ndarray
-    n: int = 0
-    first_day: int | None = None
-    last_day: int | None = None
-    terms: Profile = field(default_factory=Profile)
-    names: Profile = field(default_factory=Profile)
-    thread_id: str | None = None
-    created: int = 0
-    retired: bool = False
-    #: a thread's event ids
-    members: list[str] = field(default_factory=list)
-
-    def add(self, vector: np.ndarray, weights: Mapping[str, Mapping[str, float]], day: int | None, keep: int) -> None:
-        """Fold one article in; each profile keeps its ``keep`` strongest terms."""
-        self.n += 1
-        if self.retired:
-            return
-        self.vsum += vector
-        if day is not None:
-            self.first_day = day if self.first_day is None else min(self.first_day, day)
-            self.last_day = day if self.last_day is None else max(self.last_day, day)
-        self.terms.add(weights.get("terms", {}), keep)
-        self.names.add(weights.get("names", {}), keep)
-
-    def absorb(self, other: "Cluster", keep: int) -> None:
-        """Merge another cluster into this one."""
-        self.vsum += other.vsum
-        self.n += other.n
-        for d in (other.first_day, other.last_day):
-            if d is not None:
-                self.first_day = d if self.first_day is None else min(self.first_day, d)
-                self.last_day = d if self.last_day is None else max(self.last_day, d)
-        self.terms.add(other.terms.weights, keep)
-        self.names.add(other.names.weights, keep)
-
-    def embedding_cosine(self, vector: np.ndarray) -> float:
-        norm = float(np.linalg.norm(self.vsum))
-        return float(self.vsum @ vector) / norm if norm else 0.0
-
-    def days_apart(self, day: int | None) -> float:
-        """Days between ``day`` and the cluster's date range (0 inside it or when undated)."""
-        if day is None or self.first_day is None or self.last_day is None:
-            return 0.0
-        if day < self.first_day:
-            return float(self.first_day - day)
-        return float(max(0, day - self.last_day))
-
-
-#: how often (in articles) old events are retired, and what a retired event's centroid is
+#: how often (in articles) old events are retired
 RETIRE_EVERY = 1000
-_RETIRED = np.zeros(DIM, np.float32)
-_RETIRED.flags.writeable = False
-
-
-@dataclass(slots=True)
-class _Seen:
-    """What the linker remembers of each assigned article (by arrival number)."""
-
-    article_id: str
-    event_id: str
-    root: str  # the article itself, or the original it duplicates
 
 
 class Linker:
@@ -276,15 +180,9 @@ class Linker:
 
     # -- state ------------------------------------------------------------------------------
     def _reset(self) -> None:
-        self.df = DocumentFrequencies()
-        self.events: dict[str, Cluster] = {}
-        self.threads: dict[str, Cluster] = {}
-        self.seen: dict[int, _Seen] = {}
-        self.next_seq = 1
+        self.state = LinkState()
         #: whether the state changed since the last snapshot
         self._unsaved = False
-        self.newest_day: int | None = None
-        self._since_retire = 0
 
     def _load(self) -> None:
         """Rebuild the in-memory state from the store, then open (or rebuild) the index.
@@ -299,7 +197,7 @@ class Linker:
         self._unsaved = after == 0
         for row in self.store.link_history(after):
             self._unsaved = True
-            self.df.add(row["terms"])
+            self.state.df.add(row["terms"])
             vec = row["vector"]
             self._remember(
                 row["seq"],
@@ -331,23 +229,23 @@ class Linker:
     ) -> None:
         """Fold one assigned article into the in-memory state (document frequencies aside)."""
         keep = self.config.profile_terms
-        self.seen[seq] = _Seen(article_id, event_id, duplicate_of or article_id)
-        self.next_seq = max(self.next_seq, seq + 1)
-        event = self.events.get(event_id)
+        self.state.seen[seq] = Seen(article_id, event_id, duplicate_of or article_id)
+        self.state.next_seq = max(self.state.next_seq, seq + 1)
+        event = self.state.events.get(event_id)
         if event is None:
-            event = self.events[event_id] = Cluster(event_id, np.zeros(DIM, np.float32), thread_id=thread_id, created=seq)
-        thread = self.threads.get(thread_id)
+            event = self.state.events[event_id] = Cluster(event_id, np.zeros(DIM, np.float32), thread_id=thread_id, created=seq)
+        thread = self.state.threads.get(thread_id)
         if thread is None:
-            thread = self.threads[thread_id] = Cluster(thread_id, np.zeros(DIM, np.float32), created=seq)
+            thread = self.state.threads[thread_id] = Cluster(thread_id, np.zeros(DIM, np.float32), created=seq)
         if event.n == 0 and event_id not in thread.members:
             thread.members.append(event_id)
         if duplicate_of is None and vector is not None:
             event.add(vector, weights, day, self.config.event_profile_terms)
             thread.add(vector, weights, day, keep)
-        if day is not None and (self.newest_day is None or day > self.newest_day):
-            self.newest_day = day
-        self._since_retire += 1
-        if self._since_retire >= RETIRE_EVERY:
+        if day is not None and (self.state.newest_day is None or day > self.state.newest_day):
+            self.state.newest_day = day
+        self.state.since_retire += 1
+        if self.state.since_retire >= RETIRE_EVERY:
             self._retire()
 
     def _closed(self, event: Cluster) -> bool:
@@ -357,17 +255,17 @@ class Linker:
         """
         if event.retired:
             return True
-        if event.last_day is None or self.newest_day is None:
+        if event.last_day is None or self.state.newest_day is None:
             return False
-        return event.last_day < self.newest_day - self.config.event_horizon_days
+        return event.last_day < self.state.newest_day - self.config.event_horizon_days
 
     def _retire(self) -> None:
         """Drop the centroids and profiles of closed events (memory only; they cannot be joined)."""
-        self._since_retire = 0
-        for ev in self.events.values():
+        self.state.since_retire = 0
+        for ev in self.state.events.values():
             if not ev.retired and self._closed(ev):
                 ev.retired = True
-                ev.vsum = _RETIRED
+                ev.vsum = RETIRED
                 ev.terms = ev.names = Profile()
 
     def close(self) -> None:
@@ -379,7 +277,7 @@ class Linker:
         """
         self.index.save()
         if self._unsaved and self.state_path is not None:
-            save_snapshot(self.state_path, self)
+            self.state.save(self.state_path)
         self._unsaved = False
 
     @property
@@ -396,7 +294,7 @@ class Linker:
             return 0
         if self.store.link_count(last) != count or self.store.link_merges_after(last):
             return 0
-        apply_snapshot(self, snap)
+        self.state = LinkState.from_snapshot(snap)
         return last
 
     def __enter__(self) -> "Linker":
@@ -414,7 +312,7 @@ class Linker:
                 done["article_id"], done["seq"], done["event_id"], done["thread_id"], done["duplicate_of"], done["score"]
             )
         seq = self.store.next_seq()
-        if seq != self.next_seq:  # the store lost (rolled back) or gained assignments behind our back
+        if seq != self.state.next_seq:  # the store lost (rolled back) or gained assignments behind our back
             self._load()
             seq = self.store.next_seq()
         vector = np.asarray(item.embedding, dtype=np.float32).reshape(-1)
@@ -424,11 +322,11 @@ class Linker:
         day = day_number(item.published)
         terms = terms_of(item.title, item.text)
         names = names_of(item.title, item.text, item.entities)
-        self.df.add(set(terms) | set(names))
-        weights = {"terms": self.df.weigh(terms), "names": self.df.weigh(names)}
+        self.state.df.add(set(terms) | set(names))
+        weights = {"terms": self.state.df.weigh(terms), "names": self.state.df.weigh(names)}
         minhash = minhash_signature(f"{item.title}\n{item.text}")
         keys, sims = self.index.search(vector, self.config.neighbours)
-        neighbours = [(int(k), float(s)) for k, s in zip(keys, sims) if int(k) in self.seen]
+        neighbours = [(int(k), float(s)) for k, s in zip(keys, sims) if int(k) in self.state.seen]
 
         if not terms and not names:  # no words to go on: an embedding of nothing is like every other
             neighbours = []
@@ -437,7 +335,7 @@ class Linker:
         if duplicate_of is None:
             event_id, score = self._best(neighbours, vector, weights, day, level="event")
             if event_id is not None:
-                thread_id = self.events[event_id].thread_id
+                thread_id = self.state.events[event_id].thread_id
             else:
                 new_event = True
                 event_id = f"ev-{item.article_id}"
@@ -475,7 +373,7 @@ class Linker:
         for seq, sim in neighbours:
             if sim < self.config.duplicate_cosine:
                 continue
-            seen = self.seen[seq]
+            seen = self.state.seen[seq]
             other = self.store.link_minhash(seen.article_id)
             if other is None:
                 continue
@@ -494,8 +392,8 @@ class Linker:
     ) -> tuple[str | None, float | None]:
         """The best scoring event (or thread) among the neighbours', if it clears the threshold."""
         lv = self.config.event if level == "event" else self.config.thread
-        pool = self.events if level == "event" else self.threads
-        ids = {self.seen[s].event_id if level == "event" else self._thread_of(s) for s, _ in neighbours}
+        pool = self.state.events if level == "event" else self.state.threads
+        ids = {self.state.seen[s].event_id if level == "event" else self._thread_of(s) for s, _ in neighbours}
         best, best_score = None, -1.0
         for cid in sorted(ids):
             cl = pool[cid]
@@ -516,7 +414,7 @@ class Linker:
         best, best_score = None, -1.0
         for seq, sim in neighbours:
             tid = self._thread_of(seq)
-            th = self.threads.get(tid)
+            th = self.state.threads.get(tid)
             if th is None or th.n == 0:
                 continue
             s = sim * lv.decay(th.days_apart(day))
@@ -534,7 +432,7 @@ class Linker:
 
     def _thread_of(self, seq: int) -> str:
         """The thread an assigned article is in now (through its event, so merges show)."""
-        return self.events[self.seen[seq].event_id].thread_id or ""
+        return self.state.events[self.state.seen[seq].event_id].thread_id or ""
 
     # -- consolidation ----------------------------------------------------------------------
     def _consolidate(self, thread_id: str, neighbours: list[tuple[int, float]], seq: int) -> str:
@@ -546,14 +444,14 @@ class Linker:
         old id resolves. Moving the smaller side bounds the rows rewritten per add.
         """
         lv = self.config.thread
-        here = self.threads[thread_id]
+        here = self.state.threads[thread_id]
         others = sorted({self._thread_of(s) for s, _ in neighbours} - {thread_id})
         centroid, profile = self._query_of(here)
         merged = 0
         for other_id in others:
             if merged >= self.config.max_merges:
                 break
-            other = self.threads.get(other_id)
+            other = self.state.threads.get(other_id)
             if other is None or other.n == 0 or here.n == 0:
                 continue
             gap = other.days_apart(here.first_day) if here.last_day is None else _range_gap(here, other)
@@ -563,10 +461,10 @@ class Linker:
             # the larger story survives (fewer rows move: union by size), the older on a tie
             merged += 1
             keep_id, drop_id = sorted(
-                (thread_id, other_id), key=lambda t: (-self.threads[t].n, self.threads[t].created, t)
+                (thread_id, other_id), key=lambda t: (-self.state.threads[t].n, self.state.threads[t].created, t)
             )
             self._merge_threads(keep_id, drop_id, seq)
-            thread_id, here = keep_id, self.threads[keep_id]
+            thread_id, here = keep_id, self.state.threads[keep_id]
             centroid, profile = self._query_of(here)
         return thread_id
 
@@ -585,11 +483,11 @@ class Linker:
     def _merge_threads(self, keep_id: str, drop_id: str, seq: int) -> None:
         """Move everything of thread ``drop_id`` into ``keep_id``, in the store and in memory."""
         self.store.merge_threads(drop_id, keep_id, seq)
-        dropped = self.threads.pop(drop_id)
-        keep = self.threads[keep_id]
+        dropped = self.state.threads.pop(drop_id)
+        keep = self.state.threads[keep_id]
         keep.absorb(dropped, self.config.profile_terms)
         for event_id in dropped.members:
-            self.events[event_id].thread_id = keep_id
+            self.state.events[event_id].thread_id = keep_id
         keep.members.extend(dropped.members)
 
 
