@@ -101,5 +101,5 @@ def test_stance_cli_reports_unknown_body(tmp_path):
     _write_csv(bodies, ["Body ID", "articleBody"], [["1", DENIAL]])
     _write_csv(pairs, ["Headline", "Body ID"], [[HEADLINE, "7"]])
     result = CliRunner().invoke(app, ["stance", "--pairs", str(pairs), "--bodies", str(bodies)])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "7" in result.output

@@ -130,7 +130,7 @@ def test_timeline_cli_rejects_bad_jsonl(tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text('{"time": "2010-01-01", "text": "ok"}\nnot json\n', encoding="utf-8")
     result = CliRunner().invoke(app, ["timeline", "--jsonl", str(path)])
-    assert result.exit_code == 2 and "bad.jsonl:2" in result.output
+    assert result.exit_code == 1 and "bad.jsonl:2" in result.output
 
 
 def test_multiword_keyword_kept_when_present():

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
+from .config import StorylineConfig
 from .model import Article, Thread
 from .store import Store
 
@@ -33,8 +34,13 @@ class IngestReport:
 class Corpus:
     """A store plus the pipeline that fills it: ingest → analyse → embed → link."""
 
-    def __init__(self, path: str | None = None):
+    def __init__(self, path: str | None = None, config: StorylineConfig | None = None):
         self.store = Store(path)
+        if config is None:
+            recorded = self.store.recorded_config()
+            config = StorylineConfig.from_json(recorded, f"{self.store.path}: recorded configuration") if recorded else StorylineConfig()
+        #: the settings of the analysis, the linker and the explanations (recorded in the store at the first write)
+        self.config = config
         self._pipeline = None
         self._linker = None
 
@@ -55,7 +61,8 @@ class Corpus:
         if self._pipeline is None:
             from .analyze import Pipeline
 
-            self._pipeline = Pipeline()
+            settings = self.config.pipeline
+            self._pipeline = Pipeline(attributions=settings.attributions, batch_size=settings.batch_size)
         return self._pipeline
 
     @property
@@ -63,7 +70,7 @@ class Corpus:
         if self._linker is None:
             from .link import Linker
 
-            self._linker = Linker(self.store)
+            self._linker = Linker(self.store, self.config.link)
         return self._linker
 
     # -- writing ----------------------------------------------------------------------------
@@ -127,10 +134,11 @@ class Corpus:
         from .link import LinkItem
 
         batch = sorted(batch, key=lambda a: a.published or "")  # date order within the batch; stable
-        analyses = list(self.pipeline.pipe(batch))
+        analyses = [analysis for _, analysis in self.pipeline.pipe(batch)]
         vectors = embed([article_text_for_embedding(a.title, a.text) for a in batch])
         try:
             with self.store.transaction():
+                self.store.record_config(self.config.to_json())
                 for article, analysis, vector in zip(batch, analyses, vectors):
                     self.store.add_article(article)
                     link_short_names(analysis, self.store.person_names)

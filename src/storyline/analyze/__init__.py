@@ -10,6 +10,7 @@ stays in the article, so that offsets hold, but its annotations are dropped.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from ..model import Analysis, Article, Span
@@ -20,32 +21,101 @@ if TYPE_CHECKING:  # pragma: no cover
     from .quotes import QuoteMode
 
 Analyser = Callable[["Doc", Article, Analysis], None]
-REGISTRY: dict[str, Analyser] = {}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a configurable analyser's factory is given when a pipeline is built."""
+
+    #: ``quotes``: what was said; ``all``: every attribution (PolNeAR's scheme)
+    attributions: str = "quotes"
+
+
+@dataclass(frozen=True)
+class Component:
+    """An analyser with its contract: the :class:`Analysis` fields it reads and those it fills.
+
+    ``factory`` makes the analyser for a pipeline's :class:`Settings`.
+    """
+
+    name: str
+    factory: Callable[[Settings], Analyser]
+    requires: tuple[str, ...] = ()
+    assigns: tuple[str, ...] = ()
+
+
+REGISTRY: dict[str, Component] = {}
 DEFAULT_PIPELINE = ("boilerplate", "sentences", "entities", "timexes", "quotes")
+#: how the ``quotes`` analyser reads attributions, for each ``attributions`` setting
+ATTRIBUTION_MODES: dict[str, "QuoteMode"] = {"quotes": "news", "all": "polnear"}
 
 
-def analyser(name: str) -> Callable[[Analyser], Analyser]:
-    """Register an analyser under ``name``."""
+def _contract(name: str, requires: Iterable[str], assigns: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    needs, fills = tuple(requires), tuple(assigns)
+    unknown = sorted(set(needs + fills) - set(Analysis.__dataclass_fields__))
+    if unknown:
+        raise ValueError(f"analyser {name!r}: {unknown} are not fields of Analysis")
+    return needs, fills
+
+
+def analyser(name: str, *, requires: Iterable[str] = (), assigns: Iterable[str] = ()) -> Callable[[Analyser], Analyser]:
+    """Register an analyser under ``name``, with the analysis fields it ``requires`` and ``assigns``.
+
+    A field an analyser requires must be assigned by an analyser earlier in the
+    pipeline; :class:`Pipeline` checks this when it is built.
+    """
+
+    needs, fills = _contract(name, requires, assigns)
 
     def wrap(fn: Analyser) -> Analyser:
-        REGISTRY[name] = fn
+        REGISTRY[name] = Component(name, lambda settings: fn, needs, fills)
         return fn
 
     return wrap
+
+
+def analyser_factory(
+    name: str, *, requires: Iterable[str] = (), assigns: Iterable[str] = ()
+) -> Callable[[Callable[[Settings], Analyser]], Callable[[Settings], Analyser]]:
+    """Register a configurable analyser: ``factory(settings)`` makes it when a pipeline is built."""
+
+    needs, fills = _contract(name, requires, assigns)
+
+    def wrap(factory: Callable[[Settings], Analyser]) -> Callable[[Settings], Analyser]:
+        REGISTRY[name] = Component(name, factory, needs, fills)
+        return factory
+
+    return wrap
+
+
+def check_order(components: Iterable[str]) -> None:
+    """Raise ``ValueError`` unless every analyser's requirements are assigned before it runs."""
+    names = list(components)
+    unknown = [c for c in names if c not in REGISTRY]
+    if unknown:
+        raise ValueError(f"unknown analysers {unknown}; known: {sorted(REGISTRY)}")
+    assigned: set[str] = set()
+    for name in names:
+        component = REGISTRY[name]
+        missing = [f for f in component.requires if f not in assigned]
+        if missing:
+            providers = sorted(c.name for c in REGISTRY.values() if set(missing) & set(c.assigns))
+            raise ValueError(f"analyser {name!r} needs {missing}, assigned by {providers}: put them before it")
+        assigned.update(component.assigns)
 
 
 def _inside(span: Span, zones: list[Span]) -> bool:
     return any(z.start <= span.start and span.end <= z.end for z in zones)
 
 
-@analyser("boilerplate")
+@analyser("boilerplate", assigns=("boilerplate",))
 def _boilerplate(doc: "Doc", article: Article, analysis: Analysis) -> None:
     from .boilerplate import find_boilerplate
 
     analysis.boilerplate = find_boilerplate(article.text)
 
 
-@analyser("sentences")
+@analyser("sentences", requires=("boilerplate",), assigns=("sentences",))
 def _sentences(doc: "Doc", article: Article, analysis: Analysis) -> None:
     spans = []
     for sent in doc.sents:
@@ -57,68 +127,67 @@ def _sentences(doc: "Doc", article: Article, analysis: Analysis) -> None:
     analysis.sentences = spans
 
 
-@analyser("entities")
+@analyser("entities", requires=("boilerplate",), assigns=("entities",))
 def _entities(doc: "Doc", article: Article, analysis: Analysis) -> None:
     from .entities import resolve_mentions
 
     analysis.entities = [m for m in resolve_mentions(doc) if not _inside(m.span, analysis.boilerplate)]
 
 
-@analyser("timexes")
+@analyser("timexes", requires=("boilerplate",), assigns=("timexes",))
 def _timexes(doc: "Doc", article: Article, analysis: Analysis) -> None:
     from .timex import find_timexes
 
     analysis.timexes = [t for t in find_timexes(article.text, article.date) if not _inside(t.span, analysis.boilerplate)]
 
 
-def _attributions_in(doc: "Doc", analysis: Analysis, mode: "QuoteMode") -> None:
-    from .quotes import find_quotes
+@analyser_factory("quotes", requires=("boilerplate", "entities"), assigns=("quotes",))
+def _quotes(settings: Settings) -> Analyser:
+    """Who said what: direct, mixed and indirect quotes with a reporting or thinking cue and a source.
 
-    found = find_quotes(doc, analysis.entities, mode=mode)
-    analysis.quotes = [q for q in found if not _inside(q.content, analysis.boilerplate)]
+    With ``attributions="all"`` the same analyser finds every attribution: also beliefs,
+    intentions and actions ("voted for | the bill"), with or without a named source, direct
+    quotations with their quotation marks (PolNeAR's scheme).
+    """
+    mode = ATTRIBUTION_MODES[settings.attributions]
 
+    def run(doc: "Doc", article: Article, analysis: Analysis) -> None:
+        from .quotes import find_quotes
 
-@analyser("quotes")
-def _quotes(doc: "Doc", article: Article, analysis: Analysis) -> None:
-    """Who said what: direct, mixed and indirect quotes with a reporting or thinking cue and a source."""
-    _attributions_in(doc, analysis, "news")
+        found = find_quotes(doc, analysis.entities, mode=mode)
+        analysis.quotes = [q for q in found if not _inside(q.content, analysis.boilerplate)]
 
-
-@analyser("attributions")
-def _attributions(doc: "Doc", article: Article, analysis: Analysis) -> None:
-    """Every attribution, in place of ``quotes``: also beliefs, intentions and actions ("voted for | the
-    bill"), with or without a named source, direct quotations with their quotation marks (PolNeAR's scheme)."""
-    _attributions_in(doc, analysis, "polnear")
-
-
-#: what ``quotes`` becomes in the pipeline for each ``--attributions`` choice of ``storyline analyze``
-ATTRIBUTION_ANALYSERS = {"quotes": "quotes", "all": "attributions"}
-
-
-def pipeline_components(attributions: str = "quotes") -> tuple[str, ...]:
-    """The default pipeline with its attribution analyser chosen (``quotes`` or ``all``)."""
-    try:
-        chosen = ATTRIBUTION_ANALYSERS[attributions]
-    except KeyError:
-        raise ValueError(f"attributions must be one of {sorted(ATTRIBUTION_ANALYSERS)}, not {attributions!r}") from None
-    return tuple(chosen if c == "quotes" else c for c in DEFAULT_PIPELINE)
+    return run
 
 
 class Pipeline:
-    """Runs the named analysers over articles; spaCy parses each article once."""
+    """Runs the named analysers over articles; spaCy parses each article once.
 
-    def __init__(self, components: Iterable[str] = DEFAULT_PIPELINE, *, n_process: int = 1, batch_size: int = 16):
-        unknown = [c for c in components if c not in REGISTRY]
-        if unknown:
-            raise ValueError(f"unknown analysers {unknown}; known: {sorted(REGISTRY)}")
+    ``attributions`` chooses what the ``quotes`` analyser finds: ``"quotes"`` (what was said,
+    the default) or ``"all"`` (every attribution, as PolNeAR annotates them).
+    """
+
+    def __init__(
+        self,
+        components: Iterable[str] = DEFAULT_PIPELINE,
+        *,
+        attributions: str = "quotes",
+        n_process: int = 1,
+        batch_size: int = 16,
+    ):
         self.components = list(components)
+        check_order(self.components)
+        if attributions not in ATTRIBUTION_MODES:
+            raise ValueError(f"attributions must be one of {sorted(ATTRIBUTION_MODES)}, not {attributions!r}")
+        self.settings = Settings(attributions=attributions)
+        self._analysers = [REGISTRY[name].factory(self.settings) for name in self.components]
         self.n_process = n_process
         self.batch_size = batch_size
 
     def _annotate(self, doc: "Doc", article: Article) -> Analysis:
         analysis = Analysis(article_id=article.id)
-        for name in self.components:
-            REGISTRY[name](doc, article, analysis)
+        for run in self._analysers:
+            run(doc, article, analysis)
         return analysis
 
     def __call__(self, article: Article) -> Analysis:
@@ -126,13 +195,13 @@ class Pipeline:
 
         return self._annotate(nlp()(article.text), article)
 
-    def pipe(self, articles: Iterable[Article]) -> Iterator[Analysis]:
-        """Analyses in input order, parsing in batches (and processes, if ``n_process`` > 1)."""
+    def pipe(self, articles: Iterable[Article]) -> Iterator[tuple[Article, Analysis]]:
+        """``(article, analysis)`` in input order, parsing in batches (and processes, if ``n_process`` > 1)."""
         from .nlp import nlp
 
         pairs = ((a.text, a) for a in articles)
         for doc, article in nlp().pipe(pairs, as_tuples=True, n_process=self.n_process, batch_size=self.batch_size):
-            yield self._annotate(doc, article)
+            yield article, self._annotate(doc, article)
 
 
 def analyze(article: Article) -> Analysis:

@@ -6,7 +6,6 @@ import json
 import sys
 import time
 from pathlib import Path
-from collections import deque
 from typing import Optional
 
 import typer
@@ -15,7 +14,17 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import to_dict
-from ._common import DB_OPTION, JSON_OPTION, console, fail, open_corpus, print_json, stdout_console
+from ._common import (
+    ATTRIBUTIONS_OPTION,
+    CONFIG_OPTION,
+    DB_OPTION,
+    JSON_OPTION,
+    console,
+    fail,
+    open_corpus,
+    print_json,
+    stdout_console,
+)
 
 DEMO_CORPUS = Path("examples/wikinews-meantime.jsonl")
 
@@ -52,10 +61,12 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         inputs: list[str] = typer.Argument(..., help="Files, folders, globs, URLs, feeds, sitemaps, WARC or JSONL."),
         db: Optional[str] = DB_OPTION,
         allow_private: bool = typer.Option(False, "--allow-private", help="Allow URLs on loopback/private addresses."),
+        config: Optional[str] = CONFIG_OPTION,
+        attributions: Optional[str] = ATTRIBUTIONS_OPTION,
         as_json: bool = JSON_OPTION,
     ) -> None:
         """Read articles, analyse them, store them and link them into stories."""
-        corpus = open_corpus(db)
+        corpus = open_corpus(db, config, attributions=attributions)
         try:
             report = _ingest(corpus, inputs, allow_private)
         finally:
@@ -70,19 +81,14 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         files: list[str] = typer.Argument(..., help="Inputs to analyse (any format ingest reads)."),
         published: Optional[str] = typer.Option(None, help="Publication date (YYYY-MM-DD) for inputs without one."),
         processes: int = typer.Option(1, "--processes", "-p", min=1, help="Parser processes (2 pays off on big inputs)."),
-        attributions: str = typer.Option(
-            "quotes",
-            "--attributions",
-            help="quotes: who said or thought what (reporting cues, with a source); "
-            "all: every attribution, also beliefs, intentions and actions, as PolNeAR annotates them.",
-        ),
+        attributions: str = typer.Option("quotes", "--attributions", help=ATTRIBUTIONS_OPTION.help),
     ) -> None:
         """Print one JSON line of annotations per article, without a store."""
-        from ..analyze import Pipeline, pipeline_components
+        from ..analyze import Pipeline
         from ..ingest import Failure, read
 
         try:
-            components = pipeline_components(attributions)
+            pipeline = Pipeline(attributions=attributions, n_process=processes)
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--attributions") from None
 
@@ -95,15 +101,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                     item.published = published
                 yield item
 
-        pending: deque = deque()  # articles in flight, in order: the pipeline keeps input order
-
-        def remember(stream):
-            for article in stream:
-                pending.append(article)
-                yield article
-
-        for analysis in Pipeline(components, n_process=processes).pipe(remember(articles())):
-            article = pending.popleft()
+        for article, analysis in pipeline.pipe(articles()):
             row = to_dict(analysis)
             row.update(title=article.title, published=article.published, origin=article.origin)
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -180,6 +178,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         inputs: Optional[list[str]] = typer.Argument(None, help=f"Inputs [default: {DEMO_CORPUS}]."),
         db: str = typer.Option("out/demo.db", "--db", help="Store file for the demo."),
         out: str = typer.Option("out/report.html", "--out", help="Where to write the HTML report."),
+        config: Optional[str] = CONFIG_OPTION,
     ) -> None:
         """Ingest a corpus (the bundled Wikinews sample by default), build stories, write a report."""
         from ..views.report import write_report
@@ -189,7 +188,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             fail(f"{inputs[0]}: not found (run the demo from the project folder, or pass inputs)")
         Path(db).parent.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
-        corpus = open_corpus(db)
+        corpus = open_corpus(db, config)
         try:
             report = _ingest(corpus, inputs, allow_private=False)
             threads = corpus.stories()

@@ -9,13 +9,8 @@ from typing import Optional
 
 import typer
 
-from ._common import stdout_console
+from ._common import CONFIG_OPTION, fail, stdout_console, usage_error
 from ..evaluation import shared_data
-
-
-def _fail(exc: Exception) -> None:
-    typer.echo(f"error: {exc}", err=True)
-    raise typer.Exit(2)
 
 
 def stance(
@@ -33,7 +28,7 @@ def stance(
         labels = [label for label, _ in predict_stances(data.headlines, data.body_texts)]
         write_stances(data, labels, out if out else sys.stdout)
     except InputError as exc:
-        _fail(exc)
+        fail(str(exc))
     if out:
         typer.echo(f"wrote {len(labels)} stances to {out}", err=True)
 
@@ -65,32 +60,48 @@ def timeline(
     thread: Optional[str] = typer.Argument(None, help="A stored thread (or event) id; or give --jsonl."),
     jsonl: Optional[str] = typer.Option(None, "--jsonl", help="Articles, one JSON object per line: id, time, text ('-': stdin)."),
     db: Optional[str] = typer.Option(None, "--db", envvar="STORYLINE_DB", help="Store file, with THREAD [default: ./storyline.db]."),
-    dates: int = typer.Option(10, "--dates", min=1, help="How many dates."),
-    sentences: int = typer.Option(1, "--sentences", min=1, help="Sentences per date."),
+    dates: Optional[int] = typer.Option(None, "--dates", min=1, help="How many dates [default: explain.timeline_dates, 10]."),
+    sentences: Optional[int] = typer.Option(
+        None, "--sentences", min=1, help="Sentences per date [default: explain.timeline_sentences, 1]."
+    ),
     keywords: Optional[str] = typer.Option(None, "--keywords", help="Comma-separated; summaries use only sentences with one."),
+    config: Optional[str] = CONFIG_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print [[date, [sentences]], ...] as JSON."),
 ) -> None:
     """Summarise a stored thread, or a stream of dated articles, as a timeline of key dates."""
-    from ..errors import InputError
+    from ..config import StorylineConfig
+    from ..errors import InputError, StorylineError
     from ..explain.timeline import build_timeline
 
+    settings: StorylineConfig | None = None
+
     if (thread is None) == (jsonl is None):
-        _fail(ValueError("give either a THREAD id or --jsonl FILE"))
+        usage_error("give either a THREAD id or --jsonl FILE")
     if thread is not None:
         from ..store import Store
 
         with Store(db) as store:
+            recorded = store.recorded_config()
+            try:
+                settings = StorylineConfig.from_toml(config) if config else StorylineConfig.from_json(recorded) if recorded else None
+            except StorylineError as exc:
+                fail(str(exc))
             ids = store.story_article_ids(thread)
             if not ids:
-                _fail(ValueError(f"story {thread!r}: no such thread or event"))
+                fail(f"story {thread!r}: no such thread or event")
             articles = [{"id": a.id, "time": a.date, "text": a.text} for a in store.articles(ids) if a.date]
     else:
         try:
             articles = _read_articles(jsonl)
         except InputError as exc:
-            _fail(exc)
+            fail(str(exc))
+    if settings is None:
+        try:
+            settings = StorylineConfig.from_toml(config) if config else StorylineConfig()
+        except StorylineError as exc:
+            fail(str(exc))
     kws = [k.strip() for k in keywords.split(",") if k.strip()] if keywords else None
-    tl = build_timeline(articles, dates, sentences, kws)
+    tl = build_timeline(articles, dates or settings.explain.timeline_dates, sentences or settings.explain.timeline_sentences, kws)
     if as_json:
         typer.echo(json.dumps([[d, s] for d, s in tl], ensure_ascii=False))
         return
@@ -122,7 +133,7 @@ def eval_stance(
     try:
         ds = fnc1.read_stance_data(data / "dev_stances.csv", data / "dev_bodies.csv")
     except InputError as exc:
-        _fail(exc)
+        fail(str(exc))
     with Progress(transient=True) as progress:
         task = progress.add_task("cross-validating", total=folds)
         rep = fnc1.cross_validate(ds, folds, progress=lambda k, n: progress.update(task, completed=k))
@@ -157,7 +168,7 @@ def eval_timelines(
 
     finder = _dates.default_day_finder()
     if not any(data.glob("*/timelines.jsonl")):
-        _fail(FileNotFoundError(f"{data}: no */timelines.jsonl"))
+        fail(f"{data}: no */timelines.jsonl")
     with Progress(transient=True) as progress:
         task = progress.add_task("building timelines", total=len(list(data.glob("*/timelines.jsonl"))))
         results = tls.evaluate_dataset(data, day_finder=finder,

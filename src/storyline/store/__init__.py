@@ -105,6 +105,27 @@ class Store:
     def integrity_check(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
 
+    # -- configuration ------------------------------------------------------------------------
+    def recorded_config(self) -> str | None:
+        """The configuration (JSON) that last wrote into the store, or ``None``."""
+        row = self.db.execute("SELECT config FROM config_history ORDER BY seq DESC LIMIT 1").fetchone()
+        return None if row is None else str(row[0])
+
+    def record_config(self, config_json: str) -> bool:
+        """Record the configuration that writes into the store; ``False`` when it is already the latest."""
+        if self.recorded_config() == config_json:
+            return False
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO config_history (recorded_at, config) VALUES (?, ?)",
+                (datetime.now(timezone.utc).isoformat(timespec="seconds"), config_json),
+            )
+        return True
+
+    def config_history(self) -> list[tuple[str, str]]:
+        """``(recorded_at, config JSON)`` of every configuration that wrote into the store, oldest first."""
+        return [(str(a), str(c)) for a, c in self.db.execute("SELECT recorded_at, config FROM config_history ORDER BY seq")]
+
     # -- articles ---------------------------------------------------------------------------
     def has_article(self, article_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None

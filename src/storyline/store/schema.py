@@ -121,4 +121,12 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX link_features_seq ON link_features(seq);
     """,
+    # 3: the configurations that wrote into the store, newest last
+    """
+    CREATE TABLE config_history (
+        seq INTEGER PRIMARY KEY,
+        recorded_at TEXT NOT NULL,
+        config TEXT NOT NULL
+    );
+    """,
 ]
