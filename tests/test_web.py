@@ -300,3 +300,20 @@ def test_timeline_window_keeps_far_dates_out_of_the_chart():
     drawn = chart(entries)
     assert drawn["hidden"] == 1 and len(drawn["marks"]) == 2
     assert all(30 <= m["x"] <= drawn["width"] - 30 for m in drawn["marks"])
+
+
+def test_openapi_documents_a_response_schema_for_every_api_route(tmp_path) -> None:
+    from fastapi.testclient import TestClient
+
+    from storyline.web import create_app
+
+    spec = TestClient(create_app(str(tmp_path / "empty.db"))).get("/api/openapi.json").json()
+    assert spec["paths"], "no API routes documented"
+    missing = []
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            ok = [code for code in op.get("responses", {}) if code.startswith("2")]
+            schema = {code: op["responses"][code].get("content", {}).get("application/json", {}).get("schema") for code in ok}
+            if not ok or not all(s and s != {} for s in schema.values()):
+                missing.append(f"{method.upper()} {path}")
+    assert not missing, f"routes without a response schema: {missing}"

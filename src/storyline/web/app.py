@@ -28,7 +28,7 @@ from ..errors import StorylineError
 from ..model import to_dict
 from ..store import Store, entity_id
 from ..views import story_view
-from . import evidence, queries, timeline
+from . import evidence, queries, schemas, timeline
 from .highlight import Mark, analysis_marks, highlight
 from .pages import CachedPage, CachedPages, PageResponse
 from .queries import HIT_CLOSE, HIT_OPEN, VersionedCache
@@ -195,22 +195,28 @@ def create_app(db_path: str | Path, token: str | None = None) -> FastAPI:
     # -- API ------------------------------------------------------------------------------------
     api = APIRouter(prefix="/api")
 
-    @api.get("/threads", summary="Threads, largest first")
+    @api.get("/threads", summary="Threads, largest first", response_model=schemas.ThreadList)
     def api_threads(
         limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0), store: Store = Depends(store_dep)
     ) -> dict[str, Any]:
         rows = summaries(store)
         return {"total": len(rows), "threads": rows[offset : offset + limit]}
 
-    @api.get("/threads/{thread_id}", summary="One thread with its events, articles, entities, dates and quotes")
+    @api.get(
+        "/threads/{thread_id}",
+        summary="One thread with its events, articles, entities, dates and quotes",
+        response_model=schemas.StoryView,
+    )
     def api_thread(thread_id: str, store: Store = Depends(store_dep)) -> dict[str, Any]:
         return view_of(store, thread_id)
 
-    @api.get("/threads/{thread_id}/events", summary="The events of a thread, in date order")
+    @api.get("/threads/{thread_id}/events", summary="The events of a thread, in date order", response_model=list[schemas.EventOut])
     def api_events(thread_id: str, store: Store = Depends(store_dep)) -> list[dict[str, Any]]:
         return view_of(store, thread_id)["events"]
 
-    @api.get("/threads/{thread_id}/timeline", summary="Dated entries of a thread with their evidence")
+    @api.get(
+        "/threads/{thread_id}/timeline", summary="Dated entries of a thread with their evidence", response_model=schemas.TimelineOut
+    )
     def api_timeline(thread_id: str, store: Store = Depends(store_dep)) -> dict[str, Any]:
         view = view_of(store, thread_id)
         entries, source = timeline.timeline_entries(store, view)
@@ -231,7 +237,11 @@ def create_app(db_path: str | Path, token: str | None = None) -> FastAPI:
             ],
         }
 
-    @api.get("/threads/{thread_id}/corrections", summary="Corrections and contradictions between a thread's claims")
+    @api.get(
+        "/threads/{thread_id}/corrections",
+        summary="Corrections and contradictions between a thread's claims",
+        response_model=schemas.CorrectionsOut,
+    )
     def api_corrections(thread_id: str, store: Store = Depends(store_dep)) -> dict[str, Any]:
         view = view_of(store, thread_id)
         found = corrections_of(store, view["thread"]["id"])
@@ -242,7 +252,7 @@ def create_app(db_path: str | Path, token: str | None = None) -> FastAPI:
             "relations": evidence.public(found["relations"]),
         }
 
-    @api.get("/articles/{article_id}", summary="One article with its annotations and story")
+    @api.get("/articles/{article_id}", summary="One article with its annotations and story", response_model=schemas.ArticleOut)
     def api_article(article_id: str, store: Store = Depends(store_dep)) -> dict[str, Any]:
         article = store.article(article_id)
         if article is None:
@@ -254,14 +264,16 @@ def create_app(db_path: str | Path, token: str | None = None) -> FastAPI:
             "story": queries.article_thread(store, article_id),
         }
 
-    @api.get("/entities/{eid}", summary="One entity: what they said and which stories name them")
+    @api.get(
+        "/entities/{eid}", summary="One entity: what they said and which stories name them", response_model=schemas.EntityOut
+    )
     def api_entity(eid: str, store: Store = Depends(store_dep)) -> dict[str, Any]:
         found = queries.entity(store, eid)
         if found is None:
             raise HTTPException(404, f"no entity {eid}")
         return {**found, "quotes": store.quotes(speaker_id=eid, limit=500), "threads": queries.entity_threads(store, eid)}
 
-    @api.get("/quotes", summary="Quotes by one speaker (entity id or name), in date order")
+    @api.get("/quotes", summary="Quotes by one speaker (entity id or name), in date order", response_model=schemas.QuotesOut)
     def api_quotes(
         speaker: str = Query(..., min_length=1, max_length=200),
         limit: int = Query(200, ge=1, le=2000),
@@ -270,7 +282,7 @@ def create_app(db_path: str | Path, token: str | None = None) -> FastAPI:
         sid = speaker if speaker.startswith("ent-") else entity_id(speaker, "PERSON")
         return {"speaker_id": sid, "quotes": store.quotes(speaker_id=sid, limit=limit)}
 
-    @api.get("/search", summary="Full-text search (SQLite FTS5 query syntax)")
+    @api.get("/search", summary="Full-text search (SQLite FTS5 query syntax)", response_model=schemas.SearchOut)
     def api_search(
         q: str = Query(..., min_length=1, max_length=500),
         limit: int = Query(20, ge=1, le=200),
@@ -284,7 +296,11 @@ def create_app(db_path: str | Path, token: str | None = None) -> FastAPI:
             r["snippet"] = (r["snippet"] or "").replace(HIT_OPEN, "[").replace(HIT_CLOSE, "]")
         return {"query": q, "results": rows}
 
-    @api.get("/search/semantic", summary="Articles nearest in meaning to a free-text query (MiniLM embeddings)")
+    @api.get(
+        "/search/semantic",
+        summary="Articles nearest in meaning to a free-text query (MiniLM embeddings)",
+        response_model=schemas.SemanticOut,
+    )
     def api_semantic(
         q: str = Query(..., min_length=1, max_length=500),
         limit: int = Query(20, ge=1, le=200),
