@@ -20,10 +20,10 @@ def story_view(store: Store, story_id: str, *, corrections: bool = False) -> dic
     story_id = store.resolve(story_id)
     thread = store.thread(story_id)
     if thread is None:
-        row = store.db.execute("SELECT thread_id FROM events WHERE id = ?", (story_id,)).fetchone()
-        if row is None:
+        parent = store.event_thread(story_id)
+        if parent is None:
             return None
-        thread = store.thread(row[0])
+        thread = store.thread(parent)
         if thread is None:
             return None
     ids = store.story_article_ids(thread.id)

@@ -261,17 +261,17 @@ def create_app(db_path: str | Path, token: str | None = None) -> FastAPI:
         return {
             "article": to_dict(article),
             "analysis": to_dict(analysis) if analysis else None,
-            "story": queries.article_thread(store, article_id),
+            "story": store.article_thread(article_id),
         }
 
     @api.get(
         "/entities/{eid}", summary="One entity: what they said and which stories name them", response_model=schemas.EntityOut
     )
     def api_entity(eid: str, store: Store = Depends(store_dep)) -> dict[str, Any]:
-        found = queries.entity(store, eid)
+        found = store.entity_summary(eid)
         if found is None:
             raise HTTPException(404, f"no entity {eid}")
-        return {**found, "quotes": store.quotes(speaker_id=eid, limit=500), "threads": queries.entity_threads(store, eid)}
+        return {**found, "quotes": store.quotes(speaker_id=eid, limit=500), "threads": store.entity_threads(eid)}
 
     @api.get("/quotes", summary="Quotes by one speaker (entity id or name), in date order", response_model=schemas.QuotesOut)
     def api_quotes(
@@ -420,17 +420,17 @@ def create_app(db_path: str | Path, token: str | None = None) -> FastAPI:
             article=article,
             body=highlight(article.text, marks),
             analysis=analysis,
-            story=queries.article_thread(store, article_id),
+            story=store.article_thread(article_id),
             speakers=speakers,
         )
 
     @app.get("/entities/{eid}", response_class=HTMLResponse, include_in_schema=False)
     def entity_page(eid: str, store: Store = Depends(store_dep)):
-        found = queries.entity(store, eid)
+        found = store.entity_summary(eid)
         if found is None:
             raise HTTPException(404, f"no entity {eid}")
         quotes = store.quotes(speaker_id=eid)
-        return page("entity.html", entity=found, quotes=quotes[:300], quote_total=len(quotes), threads=queries.entity_threads(store, eid))
+        return page("entity.html", entity=found, quotes=quotes[:300], quote_total=len(quotes), threads=store.entity_threads(eid))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(

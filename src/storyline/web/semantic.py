@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 
 from ..store import Store
-from . import queries
 
 SCAN_CAP = 50_000
 
@@ -50,7 +49,7 @@ class SemanticSearch:
         from ..embed import embed
 
         vector = embed([query])[0]
-        version = queries.store_version(store)
+        version = store.store_version()
         with self._lock:
             index = self._vector_index(store, version)
             if index is not None:
@@ -60,7 +59,7 @@ class SemanticSearch:
                 method = "index"
             else:
                 if self._scan is None or self._scan[0] != version:
-                    ids, matrix = queries.embeddings_page(store, SCAN_CAP)
+                    ids, matrix = store.recent_embeddings(SCAN_CAP)
                     self._scan = (version, ids, matrix)
                 _, ids, matrix = self._scan
                 pairs = []
@@ -69,5 +68,5 @@ class SemanticSearch:
                     top = np.argsort(-sims)[:limit]
                     pairs = [(ids[i], float(sims[i])) for i in top]
                 method = f"scan (latest {SCAN_CAP})"
-        meta = queries.article_summaries(store, [aid for aid, _ in pairs])
+        meta = store.article_summaries([aid for aid, _ in pairs])
         return [{**meta[aid], "score": round(score, 4)} for aid, score in pairs if aid in meta], method

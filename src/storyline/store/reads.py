@@ -1,0 +1,144 @@
+"""The store's read models for pages and listings: aggregates over several tables, read-only.
+
+:class:`ReadModels` is part of :class:`~storyline.store.Store` (a mixin over its
+connection ``db``); the web app and the views call these methods and hold no SQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from typing import TYPE_CHECKING, TypedDict
+
+import numpy as np
+
+
+class EntitySummary(TypedDict):
+    id: str
+    name: str
+    type: str
+    mentions: int
+    articles: int
+
+
+class EntityThread(TypedDict):
+    id: str
+    title: str
+    articles: int
+    first_date: str | None
+    last_date: str | None
+
+
+class ArticleThread(TypedDict):
+    thread_id: str
+    event_id: str
+    duplicate_of: str | None
+    thread_title: str
+
+
+class ArticleSummary(TypedDict):
+    id: str
+    title: str
+    published: str | None
+    source: str | None
+
+
+def _chunks(ids: list[str], size: int = 500) -> list[list[str]]:
+    """Id lists short enough for one ``IN (…)`` (SQLite caps the number of parameters)."""
+    return [ids[lo : lo + size] for lo in range(0, len(ids), size)]
+
+
+class ReadModels:
+    if TYPE_CHECKING:
+        db: sqlite3.Connection
+
+    def store_version(self) -> tuple[int, int, int]:
+        """A key that changes whenever articles, assignments or merges are written."""
+        row = self.db.execute(
+            """SELECT (SELECT coalesce(max(rowid), 0) FROM articles),
+                      (SELECT coalesce(max(seq), 0) FROM assignments),
+                      (SELECT count(*) FROM merges)"""
+        ).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
+
+    def data_version(self) -> int:
+        """SQLite's ``PRAGMA data_version``: changes exactly when another connection has committed."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def monthly_activity(self) -> dict[str, dict[str, int]]:
+        """Articles per month (``YYYY-MM``) of every thread, for the months that have any."""
+        counts: dict[str, dict[str, int]] = defaultdict(dict)
+        for tid, month, n in self.db.execute(
+            """SELECT s.thread_id, substr(a.published, 1, 7), count(*) FROM assignments s
+               JOIN articles a ON a.id = s.article_id WHERE a.published IS NOT NULL GROUP BY 1, 2"""
+        ):
+            if month and len(month) == 7:
+                counts[tid][month] = int(n)
+        return dict(counts)
+
+    def event_thread(self, event_id: str) -> str | None:
+        """The thread an event belongs to."""
+        row = self.db.execute("SELECT thread_id FROM events WHERE id = ?", (event_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def entity_summary(self, entity_id: str) -> EntitySummary | None:
+        """One entity with its mention and article counts."""
+        row = self.db.execute(
+            """SELECT e.id, e.name, e.type,
+                      (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) AS mentions,
+                      (SELECT count(DISTINCT m.article_id) FROM mentions m WHERE m.entity_id = e.id) AS articles
+               FROM entities e WHERE e.id = ?""",
+            (entity_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return EntitySummary(id=row[0], name=row[1], type=row[2], mentions=int(row[3]), articles=int(row[4]))
+
+    def entity_threads(self, entity_id: str, limit: int = 50) -> list[EntityThread]:
+        """The stories an entity is named in, with how many of their articles name it."""
+        rows = self.db.execute(
+            """SELECT t.id, t.title, count(DISTINCT m.article_id) AS articles,
+                      min(a.published) AS first_date, max(a.published) AS last_date
+               FROM mentions m JOIN assignments s ON s.article_id = m.article_id
+               JOIN threads t ON t.id = s.thread_id JOIN articles a ON a.id = m.article_id
+               WHERE m.entity_id = ? GROUP BY t.id ORDER BY articles DESC, last_date DESC LIMIT ?""",
+            (entity_id, limit),
+        ).fetchall()
+        return [
+            EntityThread(
+                id=r[0], title=r[1], articles=int(r[2]), first_date=(r[3] or "")[:10] or None, last_date=(r[4] or "")[:10] or None
+            )
+            for r in rows
+        ]
+
+    def article_thread(self, article_id: str) -> ArticleThread | None:
+        """The thread and event an article is assigned to (with the thread's title)."""
+        row = self.db.execute(
+            """SELECT s.thread_id, s.event_id, s.duplicate_of, t.title
+               FROM assignments s JOIN threads t ON t.id = s.thread_id WHERE s.article_id = ?""",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return ArticleThread(thread_id=row[0], event_id=row[1], duplicate_of=row[2], thread_title=row[3])
+
+    def article_summaries(self, article_ids: list[str]) -> dict[str, ArticleSummary]:
+        """Title, date and source of some articles, by id."""
+        out: dict[str, ArticleSummary] = {}
+        for chunk in _chunks(article_ids):
+            for r in self.db.execute(
+                f"SELECT id, title, published, source FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            ):
+                out[r[0]] = ArticleSummary(id=r[0], title=r[1], published=r[2], source=r[3])
+        return out
+
+    def recent_embeddings(self, cap: int) -> tuple[list[str], np.ndarray]:
+        """Ids and the matrix of the ``cap`` most recently stored article embeddings."""
+        rows = self.db.execute(
+            """SELECT e.article_id, e.vector FROM embeddings e JOIN articles a ON a.id = e.article_id
+               ORDER BY a.rowid DESC LIMIT ?""",
+            (cap,),
+        ).fetchall()
+        if not rows:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        return [r[0] for r in rows], np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
