@@ -31,7 +31,7 @@ from typing import Callable
 
 from storyline.model import Span, TimeExpression
 
-from .timex_calendar import (
+from .calendar import (
     UNKNOWN,
     Tense,
     fmt,
@@ -46,7 +46,7 @@ from .timex_calendar import (
     shift,
     value_date,
 )
-from .timex_lexicon import (
+from .lexicon import (
     DAY_PARTS,
     MONTH_RE,
     MONTHS,
