@@ -149,6 +149,9 @@ class Corpus:
         from .embed import article_text_for_embedding, embed
         from .link import LinkItem
 
+        from .analyze.dating import date_undated
+
+        batch = [date_undated(a) for a in batch]  # an estimated date (flagged in meta) for articles without one
         batch = sorted(batch, key=lambda a: a.published or "")  # date order within the batch; stable
         analyses = [analysis for _, analysis in self.pipeline.pipe(batch)]
         vectors = embed([article_text_for_embedding(a.title, a.text) for a in batch])

@@ -57,6 +57,7 @@ def story_view(store: Store, story_id: str, *, corrections: bool = False) -> dic
                 "id": a.id,
                 "title": a.title,
                 "published": a.date,
+                "published_estimated": bool(a.meta.get("published_estimated")),
                 "source": a.source,
                 "url": a.url,
                 "event_id": assignment[a.id]["event_id"],
