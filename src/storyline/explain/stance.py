@@ -18,7 +18,7 @@ import pickle
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import numpy as np
 
@@ -127,6 +127,15 @@ def _class_weights(y: np.ndarray) -> np.ndarray:
     return w
 
 
+#: Modules renamed since a model was saved: the pickle names the old module, the class lives in the new one.
+_MOVED_MODULES = {"storyline.explain._text": "storyline.explain.text"}
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        return super().find_class(_MOVED_MODULES.get(module, module), name)
+
+
 def load_model(path: Path | None = None) -> FeatureStanceModel:
     """The shipped model (``storyline/resources/stance/model.pkl``) or one saved with ``save``."""
     import sklearn
@@ -134,13 +143,13 @@ def load_model(path: Path | None = None) -> FeatureStanceModel:
     source = path or resources.files("storyline") / "resources" / "stance" / MODEL_FILE
     try:
         with source.open("rb") as fh:
-            bundle = pickle.load(fh)
+            bundle = _Unpickler(fh).load()
     except (OSError, pickle.UnpicklingError, AttributeError, ModuleNotFoundError) as exc:
-        raise InputError(str(source), f"cannot load the stance model ({exc}); retrain with `storyline eval stance --save`")
+        raise InputError(str(source), f"cannot load the stance model ({exc}); retrain with `storyline eval stance --save`") from exc
     if bundle.get("sklearn") != sklearn.__version__:
         import warnings
 
-        warnings.warn(f"stance model was saved with scikit-learn {bundle.get('sklearn')}, running {sklearn.__version__}")
+        warnings.warn(f"stance model was saved with scikit-learn {bundle.get('sklearn')}, running {sklearn.__version__}", stacklevel=2)
     return bundle["model"]
 
 
