@@ -262,7 +262,8 @@ class _Finder:
         source = _source_span(self.art, subj)
         if source is None:
             return None
-        speaker = self.art.speakers.resolve(source, subj.text, self.art.text, self.last)
+        speech = cue.lemma_.lower() in SPEECH_VERBS or cue.lower_ == "according"
+        speaker = self.art.speakers.resolve(source, subj.text, self.art.text, self.last, speech)
         return _Attribution(_cue_span(cue), source, speaker, _channel(self.art, cue))
 
     def add(self, content: Span, kind: str, att: _Attribution) -> Quote:
