@@ -35,3 +35,18 @@ def test_cluster_scores_on_a_hand_example():
     assert abs(b.precision - 5 / 9) < 1e-9 and b.recall == 1.0
     m = muc(gold, one)  # recall 1 (gold links 1 of 1), precision 1/2 (response links 2, 1 correct)
     assert m.recall == 1.0 and m.precision == 0.5
+
+
+def test_group_folds_keep_groups_apart_and_choose_sees_only_training_folds():
+    from storyline.evaluation.cv import choose, group_folds
+
+    groups = ["a", "a", "b", "c", "c", "d"]
+    folds = group_folds(groups)
+    assert len(folds) == 4
+    for train, test in folds:
+        assert {groups[i] for i in train}.isdisjoint({groups[i] for i in test})
+        assert sorted(train + test) == list(range(6))
+    # items: (group, best threshold for that group); a candidate scores 1 per item it suits
+    items = [("a", 1), ("a", 1), ("b", 2), ("c", 1), ("c", 1), ("d", 2)]
+    ch = choose([1, 2], items, [g for g, _ in items], lambda c, its: sum(c == t for _, t in its) / len(its))
+    assert ch.chosen == [1, 1, 1, 1] and ch.held_out == [1.0, 0.0, 1.0, 0.0] and ch.score == 0.5

@@ -94,10 +94,11 @@ def run_entities(fast: bool) -> Result:
     return Result(
         "entities",
         scores=scores,
-        figures={"conll_f1": conll_f1(ours), "baseline_conll_f1": conll_f1(base)},
+        figures={"conll_f1": conll_f1(ours), "baseline_conll_f1": conll_f1(base),
+                 "loto_bcubed_f1": float(r["loto_bcubed_f1"])},  # type: ignore[arg-type]
         data_digest=digest,
         files=n,
-        details={k: r[k] for k in ("mentions", "entities", "documents", "topics", "by_topic")},
+        details={k: r[k] for k in ("mentions", "entities", "documents", "topics", "by_topic", "loto_chosen")},
     )
 
 
