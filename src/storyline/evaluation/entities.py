@@ -9,7 +9,8 @@ storyline's side: the article text is rebuilt from the tokens (spaces between to
 sentences, so offsets are known), :func:`storyline.analyze.entities.resolve_mentions` tags and resolves it,
 and :func:`~storyline.analyze.entities.link_short_names` joins one-word person names to the full names of
 the articles read before (as the store does), topic by topic in file order. A gold mention takes the
-entity id of the system mention that covers most of it; one that no system mention covers is a
+entity id of the system mention holding its last token (the head of an English name), else of the one
+that covers most of it; one that no system mention covers is a
 singleton. The exact-string baseline clusters the same gold mentions by their surface text. The choice
 between the two is also made leave-one-topic-out (:mod:`.cv`): chosen on three topics, scored on the fourth.
 """
@@ -192,10 +193,14 @@ def storyline_ids(docs: list[MeantimeDoc]) -> dict[tuple[str, int, int], str]:
             link_short_names(analysis, full_names)
             known.update(m.canonical for m in mentions if m.label == "PERSON" and " " in m.canonical)
             for g in d.mentions:
-                best, best_cover = None, 0
+                # The head of an English name is its last word ("U.S. automaker GM" is GM): the system
+                # mention holding the gold mention's last token first, else the one covering most of it.
+                last = d.text.rfind(" ", g.start, g.end) + 1 or g.start
+                best, best_cover = None, (False, 0)
                 for m in mentions:
-                    cover = min(g.end, m.span.end) - max(g.start, m.span.start)
-                    if cover > best_cover:
+                    cover = (m.span.start <= max(last, g.start) < m.span.end,
+                             min(g.end, m.span.end) - max(g.start, m.span.start))
+                    if cover[1] > 0 and cover > best_cover:
                         best, best_cover = m, cover
                 key = (g.doc, g.start, g.end)
                 out[key] = best.entity_id if best is not None and best.entity_id else f"unresolved:{key}"
