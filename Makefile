@@ -29,6 +29,7 @@ demo: install
 
 test: install $(CHROMIUM)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
+	HF_HUB_OFFLINE=1 $(BIN)/storyline eval gate
 
 # Speed benchmarks (not tests): analysis, linking at 100,000 articles, web load with wrk. Numbers: docs/benchmarks.md.
 bench: install

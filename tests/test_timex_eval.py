@@ -63,15 +63,15 @@ def test_scorer_on_a_hand_example() -> None:
     ]
     c = score_document(text, gold, system)
     assert (c.gold, c.system, c.strict_system, c.relaxed_system, c.value_correct, c.type_correct) == (3, 3, 1, 2, 1, 2)
-    s = c.scores()
+    s = {k: v.as_dict() for k, v in c.scores().items()}
     # strict: P = 1/3, R = 1/3; relaxed: P = 2/3, R = 2/3; value: 1 correct of 3 system and 3 gold.
     assert s["strict"]["f1"] == pytest.approx(1 / 3)
-    assert s["relaxed"]["p"] == pytest.approx(2 / 3) and s["relaxed"]["r"] == pytest.approx(2 / 3)
-    assert s["value"]["p"] == pytest.approx(1 / 3) and s["value"]["f1"] == pytest.approx(1 / 3)
+    assert s["relaxed"]["precision"] == pytest.approx(2 / 3) and s["relaxed"]["recall"] == pytest.approx(2 / 3)
+    assert s["value"]["precision"] == pytest.approx(1 / 3) and s["value"]["f1"] == pytest.approx(1 / 3)
     assert s["type"]["f1"] == pytest.approx(2 / 3)
 
 
 def test_counts_add_up() -> None:
     a = Counts(gold=2, system=1, relaxed_system=1, relaxed_gold=1, value_correct=1)
     a += Counts(gold=1, system=3, relaxed_system=1, relaxed_gold=1)
-    assert a.scores()["relaxed"] == pytest.approx({"p": 0.5, "r": 2 / 3, "f1": 4 / 7})
+    assert a.scores()["relaxed"].as_dict() == pytest.approx({"precision": 0.5, "recall": 2 / 3, "f1": 4 / 7})

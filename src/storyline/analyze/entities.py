@@ -10,6 +10,7 @@ resolved when they recur on their own ("the Russian President").
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import TYPE_CHECKING, Callable
 
 from ..model import Analysis, Mention, Span, entity_id
@@ -36,20 +37,37 @@ ALIASES = {
     "un": "United Nations", "u.n.": "United Nations", "eu": "European Union", "e.u.": "European Union",
 }
 NOT_ENTITIES = {"utc", "gmt", "est", "edt", "pst", "pdt", "bst", "cet"}
+# Adjectives of nationality (spaCy's NORP) that name the country itself ("American" officials, a
+# "Japanese" carmaker): MEANTIME's gold counts them as mentions of the country.
+DEMONYMS = {
+    "american": "United States", "british": "United Kingdom", "japanese": "Japan", "canadian": "Canada",
+    "chinese": "China", "german": "Germany", "french": "France", "russian": "Russia", "italian": "Italy",
+    "australian": "Australia", "indian": "India", "irish": "Ireland", "spanish": "Spain", "ukrainian": "Ukraine",
+}
+# Legal-form suffixes of company names ("Apple Inc." is "Apple", "Chrysler LLC" is "Chrysler").
+COMPANY_SUFFIXES = {"inc", "inc.", "corp", "corp.", "corporation", "co", "co.", "llc", "ltd", "ltd.", "plc", "spa",
+                    "s.p.a.", "n.v.", "nv", "ag", "s.a.", "sa", "gmbh"}
 
 
-def clean_name(text: str) -> str:
-    """A mention's surface form without titles, articles, possessives and odd spaces."""
+def clean_name(text: str, label: str = "PERSON") -> str:
+    """A mention's surface form without titles (of people: "General Motors" keeps its first word),
+    articles, legal forms of companies, possessives and odd spaces."""
     name = _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
     name = re.sub(r"(?:'s|’s|'|’)$", "", name).strip()
     name = re.sub(r"^(?:the|The)\s+", "", name)
     words = name.split(" ")
-    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+    while label in ("PERSON", "NORP", "GPE") and len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
         words = words[1:]
+    while len(words) > 1 and words[-1].lower().strip(",") in COMPANY_SUFFIXES:
+        words = words[:-1]
     name = " ".join(words).strip(" ,;:")
     if name.endswith(".") and not re.search(r"(?:\b[A-Za-z]\.)+$", name):
         name = name[:-1]  # a sentence full stop, not the dot of an abbreviation such as "U.S."
     return ALIASES.get(name.lower(), name)
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
 
 
 def _tokens(name: str) -> list[str]:
@@ -68,13 +86,27 @@ def resolve_mentions(doc: "Doc") -> list[Mention]:
     for ent in doc.ents:
         if ent.label_ not in KEEP:
             continue
-        name = clean_name(ent.text)
+        name = clean_name(ent.text, ent.label_)
         if not name or not any(ch.isalpha() for ch in name) or name.lower() in NOT_ENTITIES:
             continue
-        raw.append((Span(ent.start_char, ent.end_char), ent.text, ent.label_, name))
+        label = ent.label_
+        if label == "NORP" and name.lower() in DEMONYMS:
+            name, label = DEMONYMS[name.lower()], "GPE"
+        raw.append((Span(ent.start_char, ent.end_char), ent.text, label, name))
+    # An acronym names the multi-word name of the article whose initials it spells ("GM", "General Motors").
+    long_names = {n: lab for _, _, lab, n in raw if len(n.split()) > 1 and lab != "PERSON"}
+    acronyms = {}
+    for n, lab in long_names.items():
+        acronyms.setdefault(_initials(n), (n, lab))
+    raw = [
+        (span, surface, *acronyms[name][::-1]) if name.isupper() and 1 < len(name) <= 5 and name in acronyms else (span, surface, label, name)
+        for span, surface, label, name in raw
+    ]
 
     persons = [n for _, _, label, n in raw if label == "PERSON"]
     full_names = sorted({n for n in persons if len(n.split()) > 1}, key=lambda n: (-len(n.split()), n))
+
+    orgs = {n for _, _, lab, n in raw if lab == "ORG" and " " not in n}
 
     def canonical(name: str, label: str) -> tuple[str, str]:
         if label in {"PERSON", "ORG", "GPE"} or len(name.split()) == 1:
@@ -83,8 +115,13 @@ def resolve_mentions(doc: "Doc") -> list[Mention]:
             if len(matches) == 1 or (matches and len({m.split()[-1] for m in matches}) == 1):
                 return matches[0], "PERSON"
         if label != "PERSON":
+            # A company is named by its first word when the article also uses that word alone
+            # ("Apple Computer" and "Apple", "Boeing Commercial Airplanes" and "Boeing").
+            first = name.split()[0]
+            if len(name.split()) > 1 and label == "ORG" and first in orgs:
+                return first, label
             same = [n for _, _, lab, n in raw if lab == label and _is_part(name, n)]
-            if same:
+            if same and not (label == "ORG" and name in orgs):
                 return max(same, key=lambda n: len(n.split())), label
         return name, label
 
@@ -101,6 +138,14 @@ def resolve_mentions(doc: "Doc") -> list[Mention]:
     # A role mention ("the Russian President") replaces the adjective inside it ("Russian", NORP).
     mentions = [m for m in mentions if not any(m.span.overlaps(r.span) for r in extra)] + extra
     mentions.sort(key=lambda m: m.span)
+    # One label per name in an article: spaCy may tag "Apple" ORG in one sentence and PRODUCT in the next.
+    votes: dict[str, Counter[str]] = {}
+    for m in mentions:
+        votes.setdefault(m.canonical, Counter())[m.label] += 1
+    for m in mentions:
+        if m.label != "PERSON":
+            best = votes[m.canonical].most_common(1)[0][0]
+            m.label = best if best != "PERSON" or votes[m.canonical]["PERSON"] > 1 else m.label
     for m in mentions:
         m.entity_id = entity_id(m.canonical, m.label)
     return mentions

@@ -163,6 +163,11 @@ def _subject(art: _Article, cue: Token) -> Token | None:
     if cue.lower_ == "according":
         to = cue.doc[cue.i + 1]
         return next((c for c in to.children if c.dep_ == "pobj"), None)
+    if cue.pos_ == "NOUN":
+        # "Trump's assertion that …": the possessor of a noun cue is its source.
+        owner = next((c for c in cue.children if c.dep_ == "poss" and art.outside(c)), None)
+        if owner is not None:
+            return owner
     node: Token | None = cue
     for _ in range(3):
         if node is None:
@@ -177,7 +182,8 @@ def _subject(art: _Article, cue: Token) -> Token | None:
             return next((c for c in agent.children if c.dep_ == "pobj"), None)
         if node.dep_ == "relcl":
             return node.head
-        if node.dep_ not in ("conj", "xcomp", "advcl", "ccomp", "acl") or node.head is node:
+        # "…, after saying that …": a participle under a preposition takes the subject of the verb above.
+        if node.dep_ not in ("conj", "xcomp", "advcl", "ccomp", "acl", "pcomp", "prep") or node.head is node:
             break
         node = node.head
     return None
@@ -262,7 +268,8 @@ class _Finder:
         source = _source_span(self.art, subj)
         if source is None:
             return None
-        speaker = self.art.speakers.resolve(source, subj.text, self.art.text, self.last)
+        speech = cue.lemma_.lower() in SPEECH_VERBS or cue.lower_ == "according"
+        speaker = self.art.speakers.resolve(source, subj.text, self.art.text, self.last, speech)
         return _Attribution(_cue_span(cue), source, speaker, _channel(self.art, cue))
 
     def add(self, content: Span, kind: str, att: _Attribution) -> Quote:

@@ -44,6 +44,14 @@ CHANNEL_PREPS = frozenset("to on in with via through".split())
 PERSON_PRONOUNS = frozenset("he she him her".split())
 GROUP_PRONOUNS = frozenset("they them it we".split())
 FIRST_PERSON = frozenset("i me".split())
+PLURAL_PRONOUNS = frozenset("they them we".split())
+
+# Things that a parser may take as the subject of a reporting verb but that cannot be a speaker
+# ("The law says that ..."): the attribution keeps its source, the quote gets no speaker.
+NON_SPEAKING_NOUNS = frozenset(
+    """law rule code article act bill constitution regulation statute treaty clause loophole document text
+    sign label page website headline chart table figure map""".split()
+)
 
 # Honorifics and role words stripped from a name before matching it to a full name.
 TITLES = frozenset(

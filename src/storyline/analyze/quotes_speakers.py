@@ -14,11 +14,24 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from storyline.analyze.quotes_lexicon import FIRST_PERSON, GROUP_PRONOUNS, PERSON_PRONOUNS, TITLES
+from storyline.analyze.quotes_lexicon import (
+    FIRST_PERSON,
+    GROUP_PRONOUNS,
+    NON_SPEAKING_NOUNS,
+    PERSON_PRONOUNS,
+    PLURAL_PRONOUNS,
+    TITLES,
+)
 from storyline.model import Mention, Span
 
 _NAME_LABELS = {"PERSON"}
 _GROUP_LABELS = {"ORG", "NORP", "GPE"}
+#: groups that a plural pronoun can stand for ("they" is never one person)
+_PLURAL_LABELS = {"ORG", "NORP"}
+#: places speak only as a metonym, with a speech cue ("Moscow said"), never with "expect" or "hope"
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+#: how many sentences back a pronoun looks for its antecedent
+PRONOUN_REACH = 2
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,7 @@ class SpeakerIndex:
         else:
             raw = _expand_short_names([(Span(e.start_char, e.end_char), e.text, e.label_) for e in doc.ents])
         self._quoted = quoted
+        self._doc = doc
         self.mentions = sorted(raw, key=lambda m: m.span.start)
         self._starts = [m.span.start for m in self.mentions]
 
@@ -93,24 +107,57 @@ class SpeakerIndex:
                 return m
         return None
 
-    def resolve(self, source: Span, head_text: str, text: str, last: tuple[str, int] | None) -> str:
-        """The canonical speaker for a source mention.
+    def _is_subject(self, m: NamedMention) -> bool:
+        span = self._doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
+        return span is not None and span.root.dep_ in ("nsubj", "nsubjpass")
+
+    def antecedent(self, pos: int, labels: set[str], subject_only: bool = False) -> NamedMention | None:
+        """The name a pronoun at ``pos`` stands for: among the names with ``labels`` in its sentence and the
+        ``PRONOUN_REACH`` sentences before (outside quotations), the nearest subject, else (unless
+        ``subject_only``) the nearest name."""
+        tok = self._doc.char_span(pos, pos + 1, alignment_mode="expand")
+        sents = list(self._doc.sents) if tok is not None else []
+        here = next((k for k, s in enumerate(sents) if s.start_char <= pos < s.end_char), None)
+        lo = sents[max(0, here - PRONOUN_REACH)].start_char if here is not None else 0
+        i = bisect.bisect_left(self._starts, pos)
+        near = [m for m in reversed(self.mentions[:i])
+                if m.span.start >= lo and m.label in labels and self._outside_quotes(m.span)]
+        if not near:
+            return None
+        return next((m for m in near if self._is_subject(m)), None if subject_only else near[0])
+
+    def resolve(
+        self, source: Span, head_text: str, text: str, last: tuple[str, int] | None, speech: bool = True
+    ) -> str:
+        """The canonical speaker for a source mention ("" when the source cannot speak).
 
         ``last`` is the previous quotation's speaker and where it was named. A pronoun
-        goes to the nearest compatible name before it (outside quotations), unless the
-        previous speaker was named after that name; other sources use the name they
-        contain, else their own words.
+        agrees in number with its antecedent: "he", "she" and "I" go to a person (the
+        subject of a recent sentence first, see :meth:`antecedent`), unless the previous
+        speaker was named after that name; "they" goes to an organisation or group
+        (a place too with a ``speech`` cue), never to one person. Other sources use the
+        name they contain (a place only with a speech cue), else their own words, unless
+        those are a thing that cannot speak ("the law says").
         """
         head = head_text.lower()
-        labels = _NAME_LABELS if head in PERSON_PRONOUNS | FIRST_PERSON else _GROUP_LABELS | _NAME_LABELS
-        if head in PERSON_PRONOUNS | FIRST_PERSON | GROUP_PRONOUNS:
-            m = self.before(source.start, labels)
+        if head in PERSON_PRONOUNS | FIRST_PERSON:
+            m = self.antecedent(source.start, _NAME_LABELS)
             if last is not None and (m is None or m.span.start <= last[1]):
                 return last[0]
             return m.canonical if m else source.text(text)
+        if head in GROUP_PRONOUNS:
+            labels = _PLURAL_LABELS | (_PLACE_LABELS if speech else set())
+            if head not in PLURAL_PRONOUNS:
+                labels = labels | _NAME_LABELS if head != "it" else labels
+            # A group that speaks is the subject of its clause ("The ministry said ... They added"); a
+            # name in a prepositional phrase ("flew to Copenhagen") is not what "they" stands for.
+            m = self.antecedent(source.start, labels, subject_only=True)
+            return m.canonical if m else ""
         m = self.inside(source)
         if m is not None:
-            return m.canonical
+            return m.canonical if speech or m.label not in _PLACE_LABELS else ""
+        if head.rstrip("s") in NON_SPEAKING_NOUNS or head in NON_SPEAKING_NOUNS:
+            return ""
         return self.expand(source.text(text))
 
     def expand(self, name: str) -> str:

@@ -62,8 +62,8 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                     str(counts["gold"]) if i == 0 else "",
                     str(counts["system"]) if i == 0 else "",
                     measure,
-                    f"{s['p']:.3f}",
-                    f"{s['r']:.3f}",
+                    f"{s['precision']:.3f}",
+                    f"{s['recall']:.3f}",
                     f"{s['f1']:.3f}",
                     end_section=i == 3,
                 )

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from storyline.errors import InputError
 from storyline.model import Quote, Span
-from . import f_measure
+from .harness import PRF
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -224,9 +224,7 @@ def score_doc(quotes: list[Quote], gold: list[GoldAttribution]) -> Counts:
 
 
 def _prf(tp: int, npred: int, ngold: int) -> dict[str, float]:
-    p = tp / npred if npred else 0.0
-    r = tp / ngold if ngold else 0.0
-    return {"precision": p, "recall": r, "f1": f_measure(p, r)}
+    return PRF.from_counts(tp, npred, ngold).as_dict()
 
 
 def summarise(c: Counts) -> dict[str, object]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from storyline.model import Span, TimeExpression
 
-from . import f_measure
+from .harness import PRF
 
 _TOKEN = re.compile(r"\S+")
 
@@ -42,7 +42,7 @@ class Counts:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         return self
 
-    def scores(self) -> dict[str, dict[str, float]]:
+    def scores(self) -> dict[str, PRF]:
         """P, R, F1 of strict and relaxed extent, type and value."""
         return {
             "strict": prf(self.strict_system, self.system, self.strict_gold, self.gold),
@@ -52,11 +52,9 @@ class Counts:
         }
 
 
-def prf(tp_system: int, n_system: int, tp_gold: int, n_gold: int) -> dict[str, float]:
+def prf(tp_system: int, n_system: int, tp_gold: int, n_gold: int) -> PRF:
     """Precision (matched / system), recall (matched / gold) and their harmonic mean."""
-    p = tp_system / n_system if n_system else 0.0
-    r = tp_gold / n_gold if n_gold else 0.0
-    return {"p": p, "r": r, "f1": f_measure(p, r)}
+    return PRF.from_counts(tp_system, n_system, n_gold, tp_gold)
 
 
 def token_spans(text: str) -> list[Span]:
@@ -109,9 +107,13 @@ class Evaluation:
     def to_dict(self) -> dict[str, Any]:
         return {
             "documents": self.documents,
-            "overall": {"counts": vars(self.overall), **self.overall.scores()},
-            "by_corpus": {k: {"counts": vars(v), **v.scores()} for k, v in sorted(self.by_corpus.items())},
+            "overall": {"counts": vars(self.overall), **_as_dicts(self.overall.scores())},
+            "by_corpus": {k: {"counts": vars(v), **_as_dicts(v.scores())} for k, v in sorted(self.by_corpus.items())},
         }
+
+
+def _as_dicts(scores: dict[str, PRF]) -> dict[str, dict[str, float]]:
+    return {k: v.as_dict() for k, v in scores.items()}
 
 
 def _errors(doc_id: str, text: str, gold: list[TimeExpression], system: list[TimeExpression]) -> Iterable[dict[str, Any]]:

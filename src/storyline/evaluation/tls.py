@@ -30,24 +30,12 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
-from . import f_measure, shared_data
+from . import shared_data
+from .harness import PRF
 
 Timeline = Sequence[tuple[str, Sequence[str]]]
 
 
-@dataclass(frozen=True)
-class PRF:
-    """Precision, recall and their F1."""
-
-    precision: float
-    recall: float
-
-    @property
-    def f1(self) -> float:
-        return f_measure(self.precision, self.recall)
-
-    def as_dict(self) -> dict[str, float]:
-        return {"precision": self.precision, "recall": self.recall, "f1": self.f1}
 
 
 def _ratio(num: float, den: float) -> float:
