@@ -59,8 +59,12 @@ def entity_id(name: str, type_: str) -> str:
 class Article:
     """One news article: clean body text plus metadata.
 
-    ``published`` is an ISO 8601 date or datetime string (``YYYY-MM-DD`` at
-    least) or ``None`` when unknown. ``origin`` names where it was read from
+    ``published`` (and ``modified``) is an ISO 8601 date or datetime string
+    (``YYYY-MM-DD`` at least) or ``None`` when unknown; a date-time keeps the UTC
+    offset the publisher gives (``2024-02-28T19:25:36-05:00``), so its date part
+    is the publisher's local day. ``author`` is the byline (names joined by
+    ``"; "``), ``authors`` the people in it; ``language`` an ISO 639-1 code;
+    ``section`` the publisher's section. ``origin`` names where it was read from
     (a path, a URL, ``file.warc.gz#record-id``).
     """
 
@@ -74,10 +78,15 @@ class Article:
     origin: str | None = None
     id: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    authors: list[str] = field(default_factory=list)
+    modified: str | None = None
+    section: str | None = None
 
     def __post_init__(self) -> None:
         if not self.id:
             self.id = content_id(self.title, self.text)
+        if self.author and not self.authors:
+            self.authors = [a.strip() for a in self.author.split(";") if a.strip()]
 
     @property
     def date(self) -> str | None:
