@@ -240,7 +240,7 @@ _LABEL = re.compile(
     r"^(?:(?:written|reported|posted|story|text|words|photos?)\s+)?(?:by|von|autor(?:in)?|author|authors|de|par|por|di|door|av|af|przez|от)\b\s*:?\s*",
     re.I,
 )
-_SPLIT = re.compile(r"\s*(?:;|\||&|\band\b|\bund\b|\bog\b|\bet\b|\by\b|\be\b|\ben\b|\boch\b|\bi\b|\bu\.\b|\+)\s*", re.I)
+_SPLIT = re.compile(r"\s*(?:;|\||&|\+)\s*|\s+(?:and|And|AND|und|og|et|y|e|en|och|i|u\.)\s+")
 _ROLE_WORDS = frozenset(
     "reporter correspondent editor writer contributor columnist staff senior chief political economics "
     "business international national foreign diplomatic news desk bureau agency agencies wire wires "
@@ -266,12 +266,14 @@ def _titlecase_if_shouting(name: str) -> str:
 
 
 def _one_name(part: str) -> str | None:
-    part = _LABEL.sub("", part.strip(" ,.:;-–—·|\t"))
+    part = _LABEL.sub("", part.strip(" ,:;-–—·|\t"))
     part = re.sub(r"\s*\([^)]*\)\s*", " ", part)  # "(Reuters)", "(AP)"
     part = re.sub(r"\S+@\S+", "", part)
     part = re.sub(r"https?://\S+", "", part)
     part = re.sub(r"\s+(?:for|für|in|at|from)\s+.*$", "", part, flags=re.I)  # "Jane Doe in Brasília", "for The Times"
     part = " ".join(part.split()).strip(" ,:;-–—·|")
+    if part.endswith(".") and not re.search(r"(?:\b[A-Z]|\bJr|\bSr)\.$", part):
+        part = part[:-1]
     if not part:
         return None
     if _SLUG.match(part) or "/" in part:
@@ -745,9 +747,9 @@ def _identifier() -> Any:
 
 def strip_leading_title(text: str, titles: Iterable[str]) -> str:
     """``text`` without a first paragraph that only repeats the title (any of ``titles``)."""
-    first, sep, rest = text.partition("\n\n")
-    if not rest.strip():
-        return text
-    if any(_fold(first) == _fold(t) for t in titles if t and _fold(t)):
-        return rest.lstrip("\n")
-    return text
+    keys = {_fold(t) for t in titles if t and _fold(t)}
+    while True:
+        first, _, rest = text.partition("\n\n")
+        if not rest.strip() or _fold(first) not in keys:
+            return text
+        text = rest.lstrip("\n")
