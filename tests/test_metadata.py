@@ -214,3 +214,17 @@ def test_old_store_rows_read_and_new_fields_round_trip(tmp_path):
         store.add_article(a)
     back = store.article(a.id)
     assert back.authors == ["Jane Doe"] and back.modified == "2024-03-01T10:00:00+01:00" and back.section == "Politics"
+
+
+def test_non_english_article_skips_english_only_analysers():
+    from storyline.analyze import Pipeline
+    from storyline.model import Article
+
+    text = "Der Bürgermeister sagte am Dienstag: „Wir werden den Haushalt am 3. März 2024 beschließen.“ Die Stadt plant neue Schulen."
+    german = Article(title="Haushalt", text=text, published="2024-03-01", language="de")
+    analysis = Pipeline()(german)
+    assert "quotes" not in analysis.analysers and "entities" not in analysis.analysers
+    assert analysis.quotes == [] and analysis.entities == []
+    assert "timexes" in analysis.analysers
+    english = Pipeline()(Article(title="Budget", text='The mayor said on Tuesday: "We will pass the budget."', language="en"))
+    assert "quotes" in english.analysers

@@ -191,6 +191,8 @@ class Analysis:
     timexes: list[TimeExpression] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     boilerplate: list[Span] = field(default_factory=list)
+    #: the analysers that ran on the article (those for English only are skipped for other languages)
+    analysers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -250,4 +252,5 @@ def analysis_from_dict(d: dict[str, Any]) -> Analysis:
         timexes=[TimeExpression(**{**t, "span": _span(t["span"])}) for t in d.get("timexes", [])],
         claims=[Claim(**{**c, "span": _span(c["span"])}) for c in d.get("claims", [])],
         boilerplate=[Span(*s) for s in d.get("boilerplate", [])],
+        analysers=list(d.get("analysers", [])),
     )
