@@ -59,8 +59,12 @@ def entity_id(name: str, type_: str) -> str:
 class Article:
     """One news article: clean body text plus metadata.
 
-    ``published`` is an ISO 8601 date or datetime string (``YYYY-MM-DD`` at
-    least) or ``None`` when unknown. ``origin`` names where it was read from
+    ``published`` (and ``modified``) is an ISO 8601 date or datetime string
+    (``YYYY-MM-DD`` at least) or ``None`` when unknown; a date-time keeps the UTC
+    offset the publisher gives (``2024-02-28T19:25:36-05:00``), so its date part
+    is the publisher's local day. ``author`` is the byline (names joined by
+    ``"; "``), ``authors`` the people in it; ``language`` an ISO 639-1 code;
+    ``section`` the publisher's section. ``origin`` names where it was read from
     (a path, a URL, ``file.warc.gz#record-id``).
     """
 
@@ -74,10 +78,15 @@ class Article:
     origin: str | None = None
     id: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    authors: list[str] = field(default_factory=list)
+    modified: str | None = None
+    section: str | None = None
 
     def __post_init__(self) -> None:
         if not self.id:
             self.id = content_id(self.title, self.text)
+        if self.author and not self.authors:
+            self.authors = [a.strip() for a in self.author.split(";") if a.strip()]
 
     @property
     def date(self) -> str | None:
@@ -191,6 +200,8 @@ class Analysis:
     timexes: list[TimeExpression] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     boilerplate: list[Span] = field(default_factory=list)
+    #: the analysers that ran on the article (those for English only are skipped for other languages)
+    analysers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -250,4 +261,5 @@ def analysis_from_dict(d: dict[str, Any]) -> Analysis:
         timexes=[TimeExpression(**{**t, "span": _span(t["span"])}) for t in d.get("timexes", [])],
         claims=[Claim(**{**c, "span": _span(c["span"])}) for c in d.get("claims", [])],
         boilerplate=[Span(*s) for s in d.get("boilerplate", [])],
+        analysers=list(d.get("analysers", [])),
     )

@@ -46,6 +46,14 @@ class Component:
 
 REGISTRY: dict[str, Component] = {}
 DEFAULT_PIPELINE = ("boilerplate", "sentences", "entities", "timexes", "quotes")
+#: analysers that only hold for English (the English spaCy model's entities, the English quote rules);
+#: an article in another language skips them, and ``Analysis.analysers`` says what ran
+ENGLISH_ONLY = frozenset({"entities", "quotes"})
+
+
+def runs_on(name: str, article: Article) -> bool:
+    """Whether analyser ``name`` applies to ``article`` (an unknown language counts as English)."""
+    return name not in ENGLISH_ONLY or (article.language or "en").lower().startswith("en")
 #: how the ``quotes`` analyser reads attributions, for each ``attributions`` setting
 ATTRIBUTION_MODES: dict[str, "QuoteMode"] = {"quotes": "news", "all": "polnear"}
 
@@ -186,8 +194,10 @@ class Pipeline:
 
     def _annotate(self, doc: "Doc", article: Article) -> Analysis:
         analysis = Analysis(article_id=article.id)
-        for run in self._analysers:
-            run(doc, article, analysis)
+        for name, run in zip(self.components, self._analysers):
+            if runs_on(name, article):
+                run(doc, article, analysis)
+                analysis.analysers.append(name)
         return analysis
 
     def __call__(self, article: Article) -> Analysis:

@@ -1,4 +1,4 @@
-"""``storyline extract`` (main text of one input) and ``storyline eval extraction`` (fundus-eval scores)."""
+"""``storyline extract`` (main text of one input), ``storyline eval extraction`` and ``eval metadata`` (fundus-eval scores)."""
 
 from __future__ import annotations
 
@@ -65,3 +65,19 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             stdout_console().print(render(report))
         if out:
             out.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    @eval_app.command("metadata")
+    def eval_metadata(
+        data: Path = typer.Option(DEFAULT_EXTRACTION_DATA, "--data", help="The fundus-eval folder (holding dataset/)."),
+        as_json: bool = typer.Option(False, "--json", help="Print the scores (and the pages missed) as JSON."),
+    ) -> None:
+        """Title, date-time, authors and language on the 80 fundus-eval pages, with trafilatura's as the peer."""
+        from storyline.evaluation.metadata import evaluate, render
+
+        if not (data / "dataset" / "html").is_dir() and not (data / "html").is_dir():
+            fail(f"{data}: no fundus-eval pages here (expected dataset/html/); pass --data")
+        report = evaluate(data)
+        if as_json:
+            print_json(report.to_dict())
+        else:
+            stdout_console().print(render(report))

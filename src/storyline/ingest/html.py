@@ -1,4 +1,8 @@
-"""Main text and metadata of a news web page (trafilatura; dates by htmldate inside it)."""
+"""Main text and metadata of a news web page.
+
+The body is trafilatura's; the metadata is what the page declares (:mod:`.metadata`: JSON-LD,
+OpenGraph, ``<meta>``, ``<time>``), with trafilatura's findings (htmldate for dates) as the fallback.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from urllib.parse import urlsplit
 from ..errors import InputError
 from ..model import Article
 from .common import MAX_PAGE_BYTES, Unreadable, binary_kind, human_size, normalise_date
+from .metadata import clean_authors, clean_title, detect_language, page_metadata, parse_tree, strip_leading_title
 from .textfile import read_limited
 
 #: trafilatura options used by default. Chosen on the fundus-eval benchmark
@@ -65,27 +70,55 @@ def extract_page(html: str | bytes, *, url: str | None, origin: str, options: di
         raise Unreadable(f"cannot parse HTML: {e}") from e
     if doc is None or not (doc.text or "").strip():
         raise Unreadable("no article text found in the page")
-    text = paragraphs_to_text(doc.text)
-    page_url = url or doc.url
-    try:
-        published = normalise_date(doc.date)
-    except ValueError:
-        published = None
-    title = (doc.title or "").strip() or text.split("\n", 1)[0][:200]
+    md = page_metadata(parse_tree(html), url)
+    page_url = url or md.url or doc.url
+    host = _host(page_url)
+    site = md.site_name or (doc.sitename or "").strip() or None
+    publishers = [*md.publishers, *([doc.sitename] if doc.sitename else [])]
+    title = md.title or clean_title(doc.title, publishers, host)
+    text = strip_leading_title(paragraphs_to_text(doc.text), [t for t in [title, doc.title, *md.title_variants] if t])
+    published = md.published
+    if published is None:
+        try:
+            published = normalise_date(doc.date)
+        except ValueError:
+            published = None
+    authors = md.authors or clean_authors((doc.author or "").split(";"), publishers=publishers, host=host)
     meta: dict[str, Any] = {}
-    if doc.description:
-        meta["description"] = doc.description
+    description = md.description or doc.description
+    if description:
+        meta["description"] = description
+    if md.url and md.url != page_url:
+        meta["canonical_url"] = md.url
+    if md.origins:
+        meta["metadata_from"] = md.origins
     return Article(
-        title=title,
+        title=title or text.split("\n", 1)[0][:200],
         text=text,
         published=published,
         url=page_url,
-        source=(doc.sitename or "").strip() or _host(page_url),
-        author=(doc.author or "").strip() or None,
-        language=doc.language or None,
+        source=site or host,
+        author="; ".join(authors) or None,
+        authors=authors,
+        language=choose_language(text, md.language or doc.language),
+        modified=md.modified,
+        section=md.section,
         origin=origin,
         meta=meta,
     )
+
+
+#: py3langid's probability above which its guess outranks the language the page declares
+#: (pages often keep a template's ``lang="en"``; short texts are where the declaration helps)
+LANGUAGE_CONFIDENCE = 0.9
+
+
+def choose_language(text: str, declared: str | None) -> str | None:
+    """The article's language (ISO 639-1): detected from the text, or the page's own when detection is unsure."""
+    detected, probability = detect_language(text)
+    if detected and (probability >= LANGUAGE_CONFIDENCE or not declared):
+        return detected
+    return declared or detected
 
 
 def extract_html(html: str | bytes, url: str | None = None) -> Article:

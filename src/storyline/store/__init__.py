@@ -136,8 +136,9 @@ class Store(ReadModels, ExportReads):
         """Store an article; ``False`` when an article with the same content id is already stored."""
         cur = self.db.execute(
             """INSERT OR IGNORE INTO articles
-               (id, title, text, published, url, source, author, language, origin, meta, ingested_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               (id, title, text, published, url, source, author, language, origin, meta, ingested_at,
+                authors, modified, section)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 article.id,
                 article.title,
@@ -150,6 +151,9 @@ class Store(ReadModels, ExportReads):
                 article.origin,
                 json.dumps(article.meta, ensure_ascii=False),
                 datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                json.dumps(article.authors, ensure_ascii=False),
+                article.modified,
+                article.section,
             ),
         )
         return cur.rowcount == 1
@@ -167,6 +171,9 @@ class Store(ReadModels, ExportReads):
             language=row["language"],
             origin=row["origin"],
             meta=json.loads(row["meta"] or "{}"),
+            authors=json.loads(row["authors"] or "[]") if "authors" in row.keys() else [],
+            modified=row["modified"] if "modified" in row.keys() else None,
+            section=row["section"] if "section" in row.keys() else None,
         )
 
     def article(self, article_id: str) -> Article | None:

@@ -129,4 +129,10 @@ MIGRATIONS: list[str] = [
         config TEXT NOT NULL
     );
     """,
+    # 4: article metadata from pages: the people in the byline (JSON list), the modification date-time, the section
+    """
+    ALTER TABLE articles ADD COLUMN authors TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE articles ADD COLUMN modified TEXT;
+    ALTER TABLE articles ADD COLUMN section TEXT;
+    """,
 ]
