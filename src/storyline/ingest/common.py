@@ -15,7 +15,7 @@ import datetime as dt
 import email.utils
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator
 
 from ..model import Article
 
@@ -108,6 +108,29 @@ def decode_text(data: bytes, *, encoding: str | None = None) -> tuple[str, int]:
         return text, text.count("\ufffd") - genuine
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """``value`` with lone surrogates (``"\\udfff"`` in JSON, which no encoding can store) replaced by U+FFFD.
+
+    JSON is the one input that can carry them; its reader cleans every string it decodes here, so every
+    text past the readers can be encoded, hashed and stored. The length, and so every offset, is kept.
+    """
+    return _LONE_SURROGATE.sub("\ufffd", value)
+
+
+def clean_json(value: Any) -> Any:
+    """A decoded JSON value with every string (keys too) passed through :func:`clean_text`."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(k): clean_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_json(v) for v in value]
+    return value
+
+
 def title_from_text(text: str) -> str:
     """A label for an article that came without a title: its first line, shortened.
 
@@ -136,18 +159,28 @@ def normalise_date(value: object) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc).isoformat()
+        try:
+            return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc).isoformat()
+        except (OverflowError, OSError, ValueError):
+            raise ValueError(f"date out of range: {value!r}") from None
     if not isinstance(value, str):
         raise ValueError(f"not a date: {value!r}")
     s = value.strip()
+    if re.fullmatch(r"\d{5,}-\d{2}-\d{2}.*", s) or re.fullmatch(r"[+-]\d{4,}-.*", s):
+        raise ValueError(f"date out of range: {s[:40]}")
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
-        return dt.date.fromisoformat(s).isoformat()
+        try:
+            return dt.date.fromisoformat(s).isoformat()
+        except ValueError:
+            raise ValueError(f"not a calendar date: {s}") from None
     try:
         return dt.datetime.fromisoformat(s).isoformat()
     except ValueError:
         pass
     try:
         return email.utils.parsedate_to_datetime(s).isoformat()
+    except (OverflowError, OSError):
+        raise ValueError(f"date out of range: {s[:40]}") from None
     except (TypeError, ValueError, IndexError):
         pass
     raise ValueError(f"cannot read date {value!r} (use ISO 8601, e.g. 2010-01-25)")

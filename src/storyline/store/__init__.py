@@ -14,7 +14,7 @@ import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -65,6 +65,13 @@ class Store(ReadModels):
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
+        if len(MIGRATIONS) <= self.version:
+            self._migrate_locked()
+            return
+        with self.writer():  # two processes opening a new store at once migrate it once
+            self._migrate_locked()
+
+    def _migrate_locked(self) -> None:
         current = self.version
         if current > len(MIGRATIONS):
             raise StorylineError(
@@ -87,12 +94,40 @@ class Store(ReadModels):
                 yield self
             except BaseException:
                 self._depth -= 1
-                if outer:
+                if outer and self.db.in_transaction:  # SQLite may have rolled back already (a full disk)
                     self.db.execute("ROLLBACK")
                 raise
             self._depth -= 1
             if outer:
                 self.db.execute("COMMIT")
+
+    @contextmanager
+    def writer(self, on_wait: Callable[[str], None] | None = None) -> Iterator["Store"]:
+        """Hold the store's single-writer lock (a lock file beside the store) for a whole ingest.
+
+        One ingest writes at a time; a second one waits for the first, calling ``on_wait`` once with a
+        message that says so, and then finds what the first stored as duplicates. Readers never wait.
+        """
+        if self.path == ":memory:":
+            yield self
+            return
+        import fcntl
+
+        lock_path = f"{self.path}.lock"
+        try:
+            handle = open(lock_path, "a+b")
+        except OSError as exc:
+            raise StorylineError(f"{lock_path}: cannot open the store's lock file: {exc.strerror or exc}") from exc
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait is not None:
+                    on_wait(f"{self.path}: the store is busy (another ingest is writing); waiting for it to finish")
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            yield self
+        finally:
+            handle.close()  # releases the lock
 
     def close(self) -> None:
         self.db.close()
@@ -236,9 +271,13 @@ class Store(ReadModels):
 
     def person_names(self, word: str) -> list[str]:
         """Stored multi-word person names that begin or end with ``word`` ("Putin" → "Vladimir Putin")."""
+        # Plain prefix and suffix comparisons, not LIKE: a word may be longer than SQLite's LIKE pattern
+        # limit, and "%" or "_" in a word is not a wildcard.
+        n = len(word) + 1
         rows = self.db.execute(
-            "SELECT DISTINCT name FROM entities WHERE type = 'PERSON' AND (name LIKE ? OR name LIKE ?) LIMIT 5",
-            (f"% {word}", f"{word} %"),
+            """SELECT DISTINCT name FROM entities WHERE type = 'PERSON'
+               AND (substr(name, -?) = ? OR substr(name, 1, ?) = ?) LIMIT 5""",
+            (n, f" {word}", n, f"{word} "),
         ).fetchall()
         return [r[0] for r in rows]
 

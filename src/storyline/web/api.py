@@ -154,7 +154,7 @@ def api_ingest(body: IngestBody, state: WebState = Depends(web_state)) -> Ingest
         corpus = state.stores.writer()
         try:
             if isinstance(body, IngestInputs):
-                report = corpus.ingest(body.inputs)
+                report = corpus.ingest(body.inputs, local_files=False)
             else:
                 report = corpus.add_records(body, origin="request")
         except StorylineError as exc:
