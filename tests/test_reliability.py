@@ -235,3 +235,43 @@ def test_ingest_exits_1_when_every_input_failed_and_prints_markup_as_text(tmp_pa
     line = next(l for l in r.stderr.splitlines() if "missing" in l)
     assert str(missing) in line  # one line, not wrapped
     assert "0 ingested, 0 duplicates, 1 failed" in r.stdout
+
+
+def test_archive_errors_are_named(tmp_path):
+    import gzip
+
+    (tmp_path / "a.warc").write_bytes(b"hello, this is not a web archive\n" * 10)
+    raw = bytearray(gzip.compress(b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 0\r\n\r\n\r\n\r\n" * 50))
+    raw[30:60] = b"\xff" * 30
+    (tmp_path / "b.warc.gz").write_bytes(bytes(raw))
+    (a,) = read([tmp_path / "a.warc"])
+    (b,) = read([tmp_path / "b.warc.gz"])
+    assert a.reason.startswith("not a WARC file")
+    assert __import__("re").fullmatch(r"corrupt gzip data at byte \d+", b.reason), b.reason
+
+
+def test_charsets_that_are_not_document_encodings_fall_back_to_utf8():
+    from storyline.ingest.common import decode_text
+
+    for charset in ("idna", "punycode", "rot13", "base64", "no-such-charset"):
+        assert decode_text("café".encode("utf-8"), encoding=charset) == ("café", 0)
+    assert decode_text("café".encode("utf-8"), encoding="ascii")[1] == 2
+
+
+def test_a_bad_feed_link_does_not_end_the_feed():
+    from storyline.ingest.feeds import read_feed
+
+    links = ["http://example.com:99999/x", "http://exa mple.com/x", "http://\u2603\u2603..com/x", "http://[::1/x", "ftp://example.com/x", "http://127.0.0.1/last"]
+    items = "".join(f"<item><title>{n}</title><link>{link}</link></item>" for n, link in enumerate(links))
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+    failures = list(read_feed(feed, "f.xml", allow_private=False))
+    assert len(failures) == len(links)  # every entry has its own line, the last one too
+    assert all(isinstance(f, Failure) and "unexpected" not in f.reason for f in failures)
+    assert "not public" in failures[-1].reason or "private" in failures[-1].reason or "loopback" in failures[-1].reason
+
+
+def test_an_empty_sitemap_says_so(tmp_path):
+    path = tmp_path / "sitemap.xml"
+    path.write_text('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>')
+    (failure,) = read([path])
+    assert isinstance(failure, Failure) and "empty sitemap" in failure.reason

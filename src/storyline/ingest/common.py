@@ -11,9 +11,12 @@ The limits are deliberate product decisions, kept here in one place:
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import email.utils
+import os
 import re
+import zlib
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -61,6 +64,44 @@ class Unreadable(Exception):
         self.reason = reason
 
 
+def corrupt_gzip_at(path: str | os.PathLike[str]) -> int | None:
+    """The offset of the first byte of a gzip file that cannot be decompressed, or ``None`` if all can.
+
+    Used only after a read failed, to name the place in the message ("corrupt gzip data at byte N").
+    """
+    pos = 0
+    d = zlib.decompressobj(31)
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 16):
+            saved = d.copy()
+            try:
+                d = _feed(d, chunk)
+            except zlib.error:
+                d = saved  # the same block again, a byte at a time, to find the first bad one
+                for i in range(len(chunk)):
+                    try:
+                        d = _feed(d, chunk[i : i + 1])
+                    except zlib.error:
+                        return pos + i
+                return pos + len(chunk)
+            pos += len(chunk)
+    return None
+
+
+def _feed(d: Any, data: bytes) -> Any:
+    """Feed ``data`` to a gzip decompressor (members one after another, output dropped); the one in use after."""
+    while data:
+        d.decompress(data, 1 << 16)
+        while d.unconsumed_tail:
+            d.decompress(d.unconsumed_tail, 1 << 16)
+        if d.eof:
+            data = d.unused_data
+            d = zlib.decompressobj(31)
+        else:
+            data = b""
+    return d
+
+
 def human_size(n: int) -> str:
     """``10485760`` -> ``'10.0 MB'`` (binary megabytes, as the limits are)."""
     if n < 1024:
@@ -84,6 +125,9 @@ def binary_kind(head: bytes) -> str | None:
     return None
 
 
+_NOT_DOCUMENT_CHARSETS = {"idna", "punycode", "raw-unicode-escape", "unicode-escape", "rot-13", "undefined"}
+
+
 def decode_text(data: bytes, *, encoding: str | None = None) -> tuple[str, int]:
     """Decode bytes to text and say how many invalid bytes were replaced.
 
@@ -95,15 +139,22 @@ def decode_text(data: bytes, *, encoding: str | None = None) -> tuple[str, int]:
     """
     enc = (encoding or "utf-8").strip().lower()
     try:
-        "".encode(enc)
-    except LookupError:
+        info = codecs.lookup(enc)
+        # only character encodings of documents: not idna/punycode (host names), not rot13 or base64
+        if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_DOCUMENT_CHARSETS:
+            enc = "utf-8"
+    except (LookupError, ValueError):
         enc = "utf-8"
     if enc.replace("_", "-") in ("utf8", "utf-8"):
         enc = "utf-8-sig"
     try:
         return data.decode(enc), 0
-    except UnicodeDecodeError:
-        text = data.decode(enc, errors="replace")
+    except UnicodeError:
+        try:
+            text = data.decode(enc, errors="replace")
+        except UnicodeError:
+            enc = "utf-8-sig"
+            text = data.decode(enc, errors="replace")
         genuine = data.count("\ufffd".encode("utf-8")) if enc == "utf-8-sig" else 0
         return text, text.count("\ufffd") - genuine
 
