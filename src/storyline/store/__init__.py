@@ -162,6 +162,31 @@ class Store(ReadModels):
         """``(recorded_at, config JSON)`` of every configuration that wrote into the store, oldest first."""
         return [(str(a), str(c)) for a, c in self.db.execute("SELECT recorded_at, config FROM config_history ORDER BY seq")]
 
+    # -- ingest jobs ---------------------------------------------------------------------------
+    def create_job(self, job_id: str) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO jobs(id, status, created_at) VALUES (?, 'queued', ?)",
+                (job_id, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+            )
+
+    def update_job(self, job_id: str, status: str, report: dict[str, Any] | None = None, error: str | None = None) -> None:
+        """Set a job's status (``queued``, ``running``, ``done``, ``failed``) and, when it ends, its report or error."""
+        finished = datetime.now(timezone.utc).isoformat(timespec="seconds") if status in ("done", "failed") else None
+        with self.transaction():
+            self.db.execute(
+                "UPDATE jobs SET status = ?, finished_at = ?, report = ?, error = ? WHERE id = ?",
+                (status, finished, None if report is None else json.dumps(report, ensure_ascii=False), error, job_id),
+            )
+
+    def job(self, job_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            return None
+        out = dict(row)
+        out["report"] = json.loads(out["report"]) if out["report"] else None
+        return out
+
     # -- articles ---------------------------------------------------------------------------
     def has_article(self, article_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None

@@ -129,4 +129,15 @@ MIGRATIONS: list[str] = [
         config TEXT NOT NULL
     );
     """,
+    # 4: ingest jobs posted to the web API, with their status and report
+    """
+    CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        finished_at TEXT,
+        report TEXT,
+        error TEXT
+    );
+    """,
 ]
