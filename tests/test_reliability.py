@@ -275,3 +275,38 @@ def test_an_empty_sitemap_says_so(tmp_path):
     path.write_text('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>')
     (failure,) = read([path])
     assert isinstance(failure, Failure) and "empty sitemap" in failure.reason
+
+
+def test_a_slow_body_is_answered_408():
+    import asyncio
+
+    from storyline.web.security import Guard
+
+    async def app(scope, receive, send):  # never reached
+        raise AssertionError("the app ran without a body")
+
+    sent: list[dict] = []
+
+    async def receive():
+        await asyncio.sleep(3600)
+
+    async def send(message):
+        sent.append(message)
+
+    guard = Guard(app, max_body=1000, time_limit=5, body_timeout=0.2)
+    scope = {"type": "http", "method": "POST", "path": "/api/ingest", "headers": [(b"content-length", b"100")]}
+    start = time.perf_counter()
+    asyncio.run(guard(scope, receive, send))
+    assert time.perf_counter() - start < 2
+    assert sent[0]["status"] == 408
+
+
+def test_serve_takes_the_token_from_a_file_or_the_environment(tmp_path):
+    r = _cli("serve", "--help")
+    assert "--token-file" in r.stdout and "STORYLINE_TOKEN" in r.stdout
+    r = _cli("serve", "--db", str(tmp_path / "s.db"), "--token-file", str(tmp_path / "missing-token"))
+    assert r.returncode == 1 and "missing-token" in r.stderr and "Traceback" not in r.stderr
+    empty = tmp_path / "t0"
+    empty.write_text("\n")
+    r = _cli("serve", "--db", str(tmp_path / "s.db"), "--token-file", str(empty))
+    assert r.returncode == 1 and "the token file is empty" in r.stderr
