@@ -111,16 +111,17 @@ def human_size(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB"
 
 
-def binary_kind(head: bytes) -> str | None:
+def binary_kind(head: bytes, *, nul: bool = True) -> str | None:
     """Name the binary format of content starting with ``head``, or ``None`` if it may be text.
 
     Known signatures are named; otherwise a NUL byte in the first 8 kB marks binary
-    data (text in UTF-8 and the legacy 8-bit encodings never holds NUL).
+    data (text in UTF-8 and the legacy 8-bit encodings never holds NUL); ``nul=False`` skips that test
+    (JSON Lines, where a NUL spoils one line and the others are still read).
     """
     for magic, name in _MAGIC:
         if head.startswith(magic):
             return name
-    if b"\x00" in head[:8192]:
+    if nul and b"\x00" in head[:8192]:
         return "binary data"
     return None
 

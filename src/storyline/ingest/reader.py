@@ -56,7 +56,7 @@ def detect_kind(path: Path) -> str:
         raise Unreadable("empty file")
     compressed = path.name.lower().endswith(".gz") or kind == "warc"
     if kind in ("jsonl", "html", "feed") and not compressed:
-        found = binary_kind(head)
+        found = binary_kind(head, nul=kind != "jsonl")
         if found:
             raise Unreadable(f"not {kind.upper() if kind != 'feed' else 'XML'}: the content is {found}")
     return kind

@@ -84,7 +84,7 @@ def read_warc(path: Path, origin: str) -> Items:
     size = os.path.getsize(path)
     if size == 0:
         raise Unreadable("empty file")
-    last_pos, last_length, records, cut_short = 0, 0, 0, False
+    last_pos, last_length, records, cut_short, pages = 0, 0, 0, False, 0
     gz = path.name.lower().endswith(".gz")
     with path.open("rb") as f:
         try:
@@ -101,6 +101,7 @@ def read_warc(path: Path, origin: str) -> Items:
                 ctype = (record.http_headers.get("Content-Type", "") or "").lower()
                 if record.http_headers.status_code != 200 or "html" not in ctype:
                     continue
+                pages += 1
                 yield from _page(record, where)
         except OSError as e:  # fastwarc: "Invalid WARC header", "Gzip decompression error"
             raise Unreadable(_archive_error(path, str(e), records, gz)) from e
@@ -112,3 +113,5 @@ def read_warc(path: Path, origin: str) -> Items:
         cut_short = cut_short or last_pos + last_length > size
     if cut_short:
         raise Unreadable(f"archive is truncated (or corrupt) in record {records}; the records before it were read")
+    if pages == 0:
+        raise Unreadable(f"no HTML pages in the archive ({records} record{'' if records == 1 else 's'}, none an HTML response)")
