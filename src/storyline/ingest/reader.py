@@ -57,6 +57,8 @@ def detect_kind(path: Path) -> str:
     compressed = path.name.lower().endswith(".gz") or kind == "warc"
     if kind in ("jsonl", "html", "feed") and not compressed:
         found = binary_kind(head, nul=kind != "jsonl")
+        if found and kind == "jsonl" and b"\n{" in head:
+            found = None  # a JSON line follows the binary start: read line by line, each bad line its own failure
         if found:
             raise Unreadable(f"not {kind.upper() if kind != 'feed' else 'XML'}: the content is {found}")
     return kind
