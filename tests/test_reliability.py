@@ -212,7 +212,7 @@ def test_concurrent_ingests_store_each_article_once(tmp_path):
     for t in threads:
         t.join(300)
     assert sorted((r.ingested, r.duplicates) for r in reports) == [(0, 6), (6, 0)]
-    assert len(waits) == 1
+    assert waits and all("busy" in w for w in waits)  # whoever came second waited and said so
     with Store(path) as store:
         assert store.count_articles() == 6 and store.link_count() == 6
 
