@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ..version import __version__
 from ..model import Article
-from .common import MAX_PAGE_BYTES, Items, Unreadable, decode_text, human_size
+from .common import MAX_PAGE_BYTES, Unreadable, decode_text, human_size
 
 USER_AGENT = f"storyline/{__version__} (+https://github.com/storyline-news/storyline)"
 ROBOTS_AGENT = "storyline"

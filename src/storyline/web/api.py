@@ -6,7 +6,6 @@ from typing import Any, Union
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
-from ..errors import StorylineError
 from ..model import to_dict
 from ..store import Store, entity_id
 from . import evidence, queries, schemas, timeline
