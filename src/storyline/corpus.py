@@ -9,10 +9,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 from .config import StorylineConfig
+from .errors import StorylineError
 from .model import Article, Thread
 from .store import Store
 
@@ -81,6 +83,8 @@ class Corpus:
         allow_private: bool = False,
         batch_size: int = 64,
         on_item: Callable[[str, str], None] | None = None,
+        on_wait: Callable[[str], None] | None = None,
+        local_files: bool = True,
     ) -> IngestReport:
         """Read, analyse, store and link everything in ``inputs`` (paths, folders, globs, URLs).
 
@@ -88,15 +92,24 @@ class Corpus:
         skipped. Each batch is written in one transaction, so an interrupted
         ingest leaves whole batches and can simply be run again. ``on_item`` is
         called with ``(kind, detail)`` for each input item: ``kind`` is
-        ``"ingested"``, ``"duplicate"`` or ``"failed"``.
+        ``"ingested"``, ``"duplicate"`` or ``"failed"``. One ingest writes into a store at a time
+        (:meth:`Store.writer`); ``on_wait`` is told when this one waits for another. With ``local_files``
+        false only http(s) URLs are read (inputs that come over the API), never files of this machine.
         """
-        from .ingest import Failure, read
+        from .ingest import read
 
         report = IngestReport()
         notify = on_item or (lambda kind, detail: None)
+        with self.store.writer(on_wait):
+            self._ingest(read(list(inputs), allow_private=allow_private, local_files=local_files), report, notify, batch_size)
+        return report
+
+    def _ingest(self, items: Iterable[Any], report: IngestReport, notify: Callable[[str, str], None], batch_size: int) -> None:
+        from .ingest import Failure
+
         batch: list[Article] = []
         seen: set[str] = set()
-        for item in read(list(inputs), allow_private=allow_private):
+        for item in items:
             if isinstance(item, Failure):
                 report.failed += 1
                 report.failures.append(str(item))
@@ -113,19 +126,19 @@ class Corpus:
                 batch = []
         if batch:
             self._store_batch(batch, report, notify)
-        return report
 
     def add(self, articles: Iterable[Article]) -> IngestReport:
         """Store, analyse and link articles made in Python (not read from a source)."""
         report = IngestReport()
-        unique: dict[str, Article] = {}
-        for article in articles:
-            if article.id in unique or self.store.has_article(article.id):
-                report.duplicates += 1
-            else:
-                unique[article.id] = article
-        if unique:
-            self._store_batch(list(unique.values()), report, lambda kind, detail: None)
+        with self.store.writer():
+            unique: dict[str, Article] = {}
+            for article in articles:
+                if article.id in unique or self.store.has_article(article.id):
+                    report.duplicates += 1
+                else:
+                    unique[article.id] = article
+            if unique:
+                self._store_batch(list(unique.values()), report, lambda kind, detail: None)
         return report
 
     def add_records(self, records: Iterable[dict[str, Any]], origin: str = "records") -> IngestReport:
@@ -155,11 +168,18 @@ class Corpus:
         batch = sorted(batch, key=lambda a: a.published or "")  # date order within the batch; stable
         analyses = [analysis for _, analysis in self.pipeline.pipe(batch)]
         vectors = embed([article_text_for_embedding(a.title, a.text) for a in batch])
+        stored: list[Article] = []
         try:
             with self.store.transaction():
                 self.store.record_config(self.config.to_json())
                 for article, analysis, vector in zip(batch, analyses, vectors):
-                    self.store.add_article(article)
+                    # The content-hash check and the insert are one step (a unique id, INSERT OR IGNORE) inside
+                    # the batch's write transaction: an article another writer stored meanwhile is a duplicate.
+                    if not self.store.add_article(article):
+                        report.duplicates += 1
+                        notify("duplicate", article.origin or article.id)
+                        continue
+                    stored.append(article)
                     link_short_names(analysis, self.store.person_names)
                     self.store.save_analysis(analysis)
                     self.store.save_embedding(article.id, vector)
@@ -174,11 +194,14 @@ class Corpus:
                             entities=[m.canonical for m in analysis.entities],
                         )
                     )
-        except BaseException:
+        except sqlite3.OperationalError as exc:
             self._linker = None  # its memory holds the rolled-back batch: reload from the store next time
+            raise StorylineError(f"{self.store.path}: cannot write the store ({exc}); nothing of this batch was stored") from exc
+        except BaseException:
+            self._linker = None
             raise
         self.linker.close()  # saves the on-disk vector index; the linker stays usable
-        for article in batch:
+        for article in stored:
             report.ingested += 1
             report.article_ids.append(article.id)
             notify("ingested", article.origin or article.id)

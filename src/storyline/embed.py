@@ -33,6 +33,9 @@ def onnx_session(path: str):
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
+    # No memory arena: it keeps the peak of the largest batch for the life of the process (1.3 GB for
+    # 32 texts of 256 tokens), where freeing each batch's buffers costs little.
+    opts.enable_cpu_mem_arena = False
     threads = int(os.environ.get("STORYLINE_THREADS", "0") or 0)
     if threads:
         opts.intra_op_num_threads = threads
@@ -51,7 +54,7 @@ def _session():
     return tokenizer, session, names
 
 
-def embed(texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+def embed(texts: Sequence[str], batch_size: int = 8) -> np.ndarray:
     """L2-normalised embeddings, shape ``(len(texts), 384)``, dtype float32."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)

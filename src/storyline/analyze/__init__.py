@@ -201,15 +201,15 @@ class Pipeline:
         return analysis
 
     def __call__(self, article: Article) -> Analysis:
-        from .nlp import nlp
+        from .nlp import nlp, parse_text
 
-        return self._annotate(nlp()(article.text), article)
+        return self._annotate(nlp()(parse_text(article.text)), article)
 
     def pipe(self, articles: Iterable[Article]) -> Iterator[tuple[Article, Analysis]]:
         """``(article, analysis)`` in input order, parsing in batches (and processes, if ``n_process`` > 1)."""
-        from .nlp import nlp
+        from .nlp import nlp, parse_text
 
-        pairs = ((a.text, a) for a in articles)
+        pairs = ((parse_text(a.text), a) for a in articles)
         for doc, article in nlp().pipe(pairs, as_tuples=True, n_process=self.n_process, batch_size=self.batch_size):
             yield article, self._annotate(doc, article)
 

@@ -13,9 +13,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from ..errors import StorylineError
 from ..model import to_dict
 from ._common import (
     ATTRIBUTIONS_OPTION,
+    BAD_INPUT,
     CONFIG_OPTION,
     DB_OPTION,
     JSON_OPTION,
@@ -42,7 +44,13 @@ def _ingest(corpus, inputs: list[str], allow_private: bool, quiet: bool = False)
             if kind == "failed":
                 progress.console.print(Text.assemble(("skipped ", "yellow"), detail), soft_wrap=True, highlight=False)
 
-        report = corpus.ingest(inputs, allow_private=allow_private, on_item=on_item)
+        def on_wait(message: str) -> None:
+            progress.console.print(Text(message), soft_wrap=True, highlight=False)
+
+        try:
+            report = corpus.ingest(inputs, allow_private=allow_private, on_item=on_item, on_wait=on_wait)
+        except StorylineError as exc:  # the store could not be written (a full disk, a read-only file)
+            fail(str(exc))
     return report
 
 
@@ -75,6 +83,8 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             print_json({k: v for k, v in to_dict(report).items() if k != "article_ids"})
         else:
             typer.echo(report.summary())
+        if report.failed and not report.ingested and not report.duplicates:
+            raise typer.Exit(BAD_INPUT)  # every input failed
 
     @app.command()
     def analyze(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import typer
 
-from ._common import DB_OPTION, console, fail
+from ._common import DB_OPTION, console, fail, usage_error
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
@@ -16,7 +17,14 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback only by default)."),
         port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
         token: Optional[str] = typer.Option(
-            None, "--token", envvar="STORYLINE_TOKEN", help="Bearer token that enables POST /api/ingest (off without one)."
+            None,
+            "--token",
+            envvar="STORYLINE_TOKEN",
+            help="Bearer token that enables POST /api/ingest and /api/jobs (off without one). Prefer the "
+            "STORYLINE_TOKEN environment variable or --token-file: a --token value shows in the process list.",
+        ),
+        token_file: Optional[str] = typer.Option(
+            None, "--token-file", help="Read the bearer token from this file (its first line), kept out of the process list."
         ),
         workers: int = typer.Option(
             1, "--workers", min=1, max=64, help="Server processes (each keeps its own page cache; about one per core)."
@@ -32,6 +40,16 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         from ..web import create_app
         from ..web.app import DB_ENV, TOKEN_ENV
 
+        if token_file is not None:
+            if token:
+                usage_error("give the token once: --token (or STORYLINE_TOKEN) or --token-file")
+            try:
+                lines = Path(token_file).read_text(encoding="utf-8").strip().splitlines()
+            except (OSError, UnicodeError) as exc:
+                fail(f"{token_file}: cannot read a token: {getattr(exc, 'strerror', None) or exc}")
+            token = lines[0].strip() if lines else ""
+            if not token:
+                fail(f"{token_file}: the token file is empty")
         path = str(db or default_path())
         try:
             web = create_app(path, token=token)  # checks the store (and migrates it) before any worker starts
@@ -41,7 +59,8 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         typer.echo(f"storyline: serving {path} at http://{shown}:{port}/")
         if not token:
             console.print("writing is disabled (no --token / STORYLINE_TOKEN)", highlight=False)
-        options = dict(host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
+        # A client that sends nothing for 5 s on an idle connection is closed; Guard bounds the body read.
+        options = dict(host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5, timeout_keep_alive=5)
         if workers == 1:
             uvicorn.run(web, **options)
             return

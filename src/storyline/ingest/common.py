@@ -11,11 +11,14 @@ The limits are deliberate product decisions, kept here in one place:
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import email.utils
+import os
 import re
+import zlib
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator
 
 from ..model import Article
 
@@ -61,6 +64,44 @@ class Unreadable(Exception):
         self.reason = reason
 
 
+def corrupt_gzip_at(path: str | os.PathLike[str]) -> int | None:
+    """The offset of the first byte of a gzip file that cannot be decompressed, or ``None`` if all can.
+
+    Used only after a read failed, to name the place in the message ("corrupt gzip data at byte N").
+    """
+    pos = 0
+    d = zlib.decompressobj(31)
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 16):
+            saved = d.copy()
+            try:
+                d = _feed(d, chunk)
+            except zlib.error:
+                d = saved  # the same block again, a byte at a time, to find the first bad one
+                for i in range(len(chunk)):
+                    try:
+                        d = _feed(d, chunk[i : i + 1])
+                    except zlib.error:
+                        return pos + i
+                return pos + len(chunk)
+            pos += len(chunk)
+    return None
+
+
+def _feed(d: Any, data: bytes) -> Any:
+    """Feed ``data`` to a gzip decompressor (members one after another, output dropped); the one in use after."""
+    while data:
+        d.decompress(data, 1 << 16)
+        while d.unconsumed_tail:
+            d.decompress(d.unconsumed_tail, 1 << 16)
+        if d.eof:
+            data = d.unused_data
+            d = zlib.decompressobj(31)
+        else:
+            data = b""
+    return d
+
+
 def human_size(n: int) -> str:
     """``10485760`` -> ``'10.0 MB'`` (binary megabytes, as the limits are)."""
     if n < 1024:
@@ -70,18 +111,22 @@ def human_size(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB"
 
 
-def binary_kind(head: bytes) -> str | None:
+def binary_kind(head: bytes, *, nul: bool = True) -> str | None:
     """Name the binary format of content starting with ``head``, or ``None`` if it may be text.
 
     Known signatures are named; otherwise a NUL byte in the first 8 kB marks binary
-    data (text in UTF-8 and the legacy 8-bit encodings never holds NUL).
+    data (text in UTF-8 and the legacy 8-bit encodings never holds NUL); ``nul=False`` skips that test
+    (JSON Lines, where a NUL spoils one line and the others are still read).
     """
     for magic, name in _MAGIC:
         if head.startswith(magic):
             return name
-    if b"\x00" in head[:8192]:
+    if nul and b"\x00" in head[:8192]:
         return "binary data"
     return None
+
+
+_NOT_DOCUMENT_CHARSETS = {"idna", "punycode", "raw-unicode-escape", "unicode-escape", "rot-13", "undefined"}
 
 
 def decode_text(data: bytes, *, encoding: str | None = None) -> tuple[str, int]:
@@ -95,17 +140,47 @@ def decode_text(data: bytes, *, encoding: str | None = None) -> tuple[str, int]:
     """
     enc = (encoding or "utf-8").strip().lower()
     try:
-        "".encode(enc)
-    except LookupError:
+        info = codecs.lookup(enc)
+        # only character encodings of documents: not idna/punycode (host names), not rot13 or base64
+        if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_DOCUMENT_CHARSETS:
+            enc = "utf-8"
+    except (LookupError, ValueError):
         enc = "utf-8"
     if enc.replace("_", "-") in ("utf8", "utf-8"):
         enc = "utf-8-sig"
     try:
         return data.decode(enc), 0
-    except UnicodeDecodeError:
-        text = data.decode(enc, errors="replace")
+    except UnicodeError:
+        try:
+            text = data.decode(enc, errors="replace")
+        except UnicodeError:
+            enc = "utf-8-sig"
+            text = data.decode(enc, errors="replace")
         genuine = data.count("\ufffd".encode("utf-8")) if enc == "utf-8-sig" else 0
         return text, text.count("\ufffd") - genuine
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """``value`` with lone surrogates (``"\\udfff"`` in JSON, which no encoding can store) replaced by U+FFFD.
+
+    JSON is the one input that can carry them; its reader cleans every string it decodes here, so every
+    text past the readers can be encoded, hashed and stored. The length, and so every offset, is kept.
+    """
+    return _LONE_SURROGATE.sub("\ufffd", value)
+
+
+def clean_json(value: Any) -> Any:
+    """A decoded JSON value with every string (keys too) passed through :func:`clean_text`."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(k): clean_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_json(v) for v in value]
+    return value
 
 
 def title_from_text(text: str) -> str:
@@ -136,18 +211,28 @@ def normalise_date(value: object) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc).isoformat()
+        try:
+            return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc).isoformat()
+        except (OverflowError, OSError, ValueError):
+            raise ValueError(f"date out of range: {value!r}") from None
     if not isinstance(value, str):
         raise ValueError(f"not a date: {value!r}")
     s = value.strip()
+    if re.fullmatch(r"\d{5,}-\d{2}-\d{2}.*", s) or re.fullmatch(r"[+-]\d{4,}-.*", s):
+        raise ValueError(f"date out of range: {s[:40]}")
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
-        return dt.date.fromisoformat(s).isoformat()
+        try:
+            return dt.date.fromisoformat(s).isoformat()
+        except ValueError:
+            raise ValueError(f"not a calendar date: {s}") from None
     try:
         return dt.datetime.fromisoformat(s).isoformat()
     except ValueError:
         pass
     try:
         return email.utils.parsedate_to_datetime(s).isoformat()
+    except (OverflowError, OSError):
+        raise ValueError(f"date out of range: {s[:40]}") from None
     except (TypeError, ValueError, IndexError):
         pass
     raise ValueError(f"cannot read date {value!r} (use ISO 8601, e.g. 2010-01-25)")

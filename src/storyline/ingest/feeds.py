@@ -42,6 +42,9 @@ def _linked(url: str, origin: str, allow_private: bool, fallback: dict[str, str 
     except Unreadable as e:
         yield Failure(url, f"{e.reason} (linked from {origin})")
         return
+    except (ValueError, UnicodeError) as e:  # a link no check foresaw: this entry fails, the feed goes on
+        yield Failure(url, f"bad link: {e} (linked from {origin})")
+        return
     article.published = article.published or fallback.get("published")
     article.title = article.title or fallback.get("title") or ""
     article.meta["feed"] = origin
@@ -103,8 +106,10 @@ def read_sitemap(stream: IO[bytes], origin: str, *, allow_private: bool, depth: 
 
     from .fetch import fetcher
 
+    entries = 0
     try:
         for kind, loc, date in _sitemap_entries(stream):
+            entries += 1
             if kind == "url":
                 try:
                     published = normalise_date(date)
@@ -124,6 +129,9 @@ def read_sitemap(stream: IO[bytes], origin: str, *, allow_private: bool, depth: 
                 yield from read_sitemap(io.BytesIO(body), loc, allow_private=allow_private, depth=depth + 1)
     except etree.XMLSyntaxError as e:
         yield Failure(origin, f"malformed sitemap, read up to the error: {e}")
+        return
+    if entries == 0:
+        yield Failure(origin, "empty sitemap: no <url> or <sitemap> entries")
 
 
 def read_feed_bytes(data: bytes, origin: str, *, allow_private: bool) -> Items:

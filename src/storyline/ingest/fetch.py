@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ..version import __version__
 from ..model import Article
-from .common import MAX_PAGE_BYTES, Items, Unreadable, decode_text, human_size
+from .common import MAX_PAGE_BYTES, Unreadable, decode_text, human_size
 
 USER_AGENT = f"storyline/{__version__} (+https://github.com/storyline-news/storyline)"
 ROBOTS_AGENT = "storyline"
@@ -43,6 +43,29 @@ class Response:
     content_type: str
     charset: str | None
     body: bytes
+
+
+def check_url(url: str) -> None:
+    """Refuse a URL that cannot be fetched as written: not http(s), a bad port, a host name that is not one."""
+    shown = url if len(url) <= 200 else url[:200] + "…"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as e:
+        raise Unreadable(f"bad URL {shown!r}: {e}") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise Unreadable(f"only http and https URLs can be fetched, not {shown!r}")
+    host = parts.hostname
+    if not host:
+        raise Unreadable(f"bad URL {shown!r}: no host")
+    if port == 0:
+        raise Unreadable(f"bad URL {shown!r}: port 0")
+    if any(c.isspace() or ord(c) < 0x20 for c in url):
+        raise Unreadable(f"bad URL {shown!r}: it contains spaces or control characters")
+    try:
+        host.encode("idna")
+    except UnicodeError:
+        raise Unreadable(f"bad URL {shown!r}: {host!r} is not a valid host name") from None
 
 
 def check_public(url: str) -> None:
@@ -93,8 +116,7 @@ class Fetcher:
 
         deadline = time.monotonic() + TOTAL_TIMEOUT_S
         for _ in range(MAX_REDIRECTS + 1):
-            if urlsplit(url).scheme not in ("http", "https"):
-                raise Unreadable(f"only http and https URLs can be fetched, not {url!r}")
+            check_url(url)
             if not self.allow_private:
                 check_public(url)
             if robots and not self._allowed(url):

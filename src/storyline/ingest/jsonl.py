@@ -19,6 +19,7 @@ from .common import (
     Failure,
     Items,
     Unreadable,
+    clean_json,
     decode_text,
     human_size,
     normalise_date,
@@ -65,6 +66,7 @@ def article_from_record(record: Any, origin: str) -> Article:
     """An :class:`Article` from one decoded JSON line (``text`` or ``html`` required)."""
     if not isinstance(record, dict):
         raise Unreadable(f"expected a JSON object, got {type(record).__name__}")
+    record = clean_json(record)  # records sent over the API come here without the line reader
     fields = {name: _field(record, name) for name in _STRING_FIELDS}
     try:
         published = normalise_date(record.get("published", record.get("time")))
@@ -94,6 +96,25 @@ def article_from_record(record: Any, origin: str) -> Article:
     return article
 
 
+def _read_line(line: bytes, where: str) -> Article | Failure:
+    """One line to an article or to one failure naming the line: nothing a line holds ends the file."""
+    text, _ = decode_text(line)
+    try:
+        record = clean_json(json.loads(text))
+    except json.JSONDecodeError as e:
+        return Failure(where, f"invalid JSON: {e.msg} at column {e.colno}")
+    except RecursionError:
+        return Failure(where, "invalid JSON: nested too deeply")
+    try:
+        return article_from_record(record, where)
+    except Unreadable as e:
+        return Failure(where, e.reason)
+    except RecursionError:
+        return Failure(where, "record nested too deeply")
+    except (ValueError, OverflowError, UnicodeError) as e:
+        return Failure(where, f"cannot read the record: {e}")
+
+
 def _open(path: Path) -> IO[bytes]:
     return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
 
@@ -111,16 +132,7 @@ def read_jsonl(path: Path, origin: str) -> Items:
                 if not line.strip():
                     continue
                 seen += 1
-                text, _ = decode_text(line)
-                try:
-                    record = json.loads(text)
-                except json.JSONDecodeError as e:
-                    yield Failure(where, f"invalid JSON: {e.msg} at column {e.colno}")
-                    continue
-                try:
-                    yield article_from_record(record, where)
-                except Unreadable as e:
-                    yield Failure(where, e.reason)
+                yield _read_line(line, where)
     except (OSError, EOFError, zlib.error) as e:
         yield Failure(origin, f"cannot read further (file truncated or corrupt?): {e}")
         return

@@ -56,7 +56,9 @@ def detect_kind(path: Path) -> str:
         raise Unreadable("empty file")
     compressed = path.name.lower().endswith(".gz") or kind == "warc"
     if kind in ("jsonl", "html", "feed") and not compressed:
-        found = binary_kind(head)
+        found = binary_kind(head, nul=kind != "jsonl")
+        if found and kind == "jsonl" and b"\n{" in head:
+            found = None  # a JSON line follows the binary start: read line by line, each bad line its own failure
         if found:
             raise Unreadable(f"not {kind.upper() if kind != 'feed' else 'XML'}: the content is {found}")
     return kind
@@ -114,16 +116,27 @@ def guarded(origin: str, make: Callable[[], Items]) -> Items:
         yield Failure(origin, f"unexpected error: {type(e).__name__}: {e}")
 
 
-def read(inputs: Iterable[str | os.PathLike[str]] | str, allow_private: bool = False) -> Items:
+def read(
+    inputs: Iterable[str | os.PathLike[str]] | str, allow_private: bool = False, *, local_files: bool = True
+) -> Items:
     """Articles (and failures) from files, folders, glob patterns and URLs, lazily.
 
     Yields :class:`storyline.model.Article` for each article read and
     :class:`Failure` for each input (or line, record, feed entry) that could not
     be. URLs on loopback, private, link-local or reserved addresses are refused
-    unless ``allow_private`` is true.
+    unless ``allow_private`` is true. With ``local_files`` false (inputs sent over the API) only
+    http(s) URLs are read: a path, a folder or a glob is refused without touching the disk.
     """
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
+    if not local_files:
+        for raw in inputs:
+            given = os.fspath(raw)
+            if is_url(given):
+                yield from guarded(given, lambda u=given: _read_url(u, allow_private))
+            else:
+                yield Failure(given[:200], "not an http(s) URL: files of the server are never read over the API (send records or URLs)")
+        return
     for item in expand(inputs):
         if isinstance(item, Failure):
             yield item

@@ -15,7 +15,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from .common import MAX_PAGE_BYTES, Failure, Items, Unreadable, decode_text, human_size
+from .common import MAX_PAGE_BYTES, Failure, Items, Unreadable, corrupt_gzip_at, decode_text, human_size
 from .html import extract_page
 
 
@@ -66,6 +66,17 @@ def _page(record: Any, where: str) -> Items:
     yield article
 
 
+def _archive_error(path: Path, error: str, records: int, gz: bool) -> str:
+    """The user's terms for what the WARC parser met."""
+    if "gzip" in error.lower() or (gz and records == 0 and corrupt_gzip_at(path) is not None):
+        at = corrupt_gzip_at(path)
+        where = f" at byte {at}" if at is not None else ""
+        return f"corrupt gzip data{where}" + (f" after record {records}; the records before it were read" if records else "")
+    if records == 0:
+        return "not a WARC file (it does not start with a WARC/1.x header)"
+    return f"invalid WARC header after record {records}; the records before it were read"
+
+
 def read_warc(path: Path, origin: str) -> Items:
     """HTML articles from a ``.warc`` or ``.warc.gz`` file."""
     from fastwarc.warc import ArchiveIterator, WarcRecordType
@@ -73,27 +84,34 @@ def read_warc(path: Path, origin: str) -> Items:
     size = os.path.getsize(path)
     if size == 0:
         raise Unreadable("empty file")
-    last_pos, last_length, records, cut_short = 0, 0, 0, False
+    last_pos, last_length, records, cut_short, pages = 0, 0, 0, False, 0
+    gz = path.name.lower().endswith(".gz")
     with path.open("rb") as f:
-        for record in ArchiveIterator(f, parse_http=True):
-            records += 1
-            last_pos, last_length = record.stream_pos, record.content_length
-            if record.record_type != WarcRecordType.response:
-                continue
-            uri = record.headers.get("WARC-Target-URI") or f"record-{records}"
-            where = f"{origin}#{uri}"
-            if record.http_headers is None:  # only the last record of a cut archive lacks them
-                cut_short = True
-                continue
-            ctype = (record.http_headers.get("Content-Type", "") or "").lower()
-            if record.http_headers.status_code != 200 or "html" not in ctype:
-                continue
-            yield from _page(record, where)
+        try:
+            for record in ArchiveIterator(f, parse_http=True):
+                records += 1
+                last_pos, last_length = record.stream_pos, record.content_length
+                if record.record_type != WarcRecordType.response:
+                    continue
+                uri = record.headers.get("WARC-Target-URI") or f"record-{records}"
+                where = f"{origin}#{uri}"
+                if record.http_headers is None:  # only the last record of a cut archive lacks them
+                    cut_short = True
+                    continue
+                ctype = (record.http_headers.get("Content-Type", "") or "").lower()
+                if record.http_headers.status_code != 200 or "html" not in ctype:
+                    continue
+                pages += 1
+                yield from _page(record, where)
+        except OSError as e:  # fastwarc: "Invalid WARC header", "Gzip decompression error"
+            raise Unreadable(_archive_error(path, str(e), records, gz)) from e
     if records == 0:
-        raise Unreadable("no WARC records found (not a WARC file, or corrupt)")
+        raise Unreadable("not a WARC file (no WARC records found)")
     if path.name.lower().endswith(".gz"):
         cut_short = cut_short or not _gzip_tail_complete(path, last_pos)
     else:
         cut_short = cut_short or last_pos + last_length > size
     if cut_short:
         raise Unreadable(f"archive is truncated (or corrupt) in record {records}; the records before it were read")
+    if pages == 0:
+        raise Unreadable(f"no HTML pages in the archive ({records} record{'' if records == 1 else 's'}, none an HTML response)")

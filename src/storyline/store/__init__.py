@@ -14,7 +14,7 @@ import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 
@@ -66,6 +66,13 @@ class Store(ReadModels, ExportReads):
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
+        if len(MIGRATIONS) <= self.version:
+            self._migrate_locked()
+            return
+        with self.writer():  # two processes opening a new store at once migrate it once
+            self._migrate_locked()
+
+    def _migrate_locked(self) -> None:
         current = self.version
         if current > len(MIGRATIONS):
             raise StorylineError(
@@ -88,12 +95,40 @@ class Store(ReadModels, ExportReads):
                 yield self
             except BaseException:
                 self._depth -= 1
-                if outer:
+                if outer and self.db.in_transaction:  # SQLite may have rolled back already (a full disk)
                     self.db.execute("ROLLBACK")
                 raise
             self._depth -= 1
             if outer:
                 self.db.execute("COMMIT")
+
+    @contextmanager
+    def writer(self, on_wait: Callable[[str], None] | None = None) -> Iterator["Store"]:
+        """Hold the store's single-writer lock (a lock file beside the store) for a whole ingest.
+
+        One ingest writes at a time; a second one waits for the first, calling ``on_wait`` once with a
+        message that says so, and then finds what the first stored as duplicates. Readers never wait.
+        """
+        if self.path == ":memory:":
+            yield self
+            return
+        import fcntl
+
+        lock_path = f"{self.path}.lock"
+        try:
+            handle = open(lock_path, "a+b")
+        except OSError as exc:
+            raise StorylineError(f"{lock_path}: cannot open the store's lock file: {exc.strerror or exc}") from exc
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait is not None:
+                    on_wait(f"{self.path}: the store is busy (another ingest is writing); waiting for it to finish")
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            yield self
+        finally:
+            handle.close()  # releases the lock
 
     def close(self) -> None:
         self.db.close()
@@ -127,6 +162,31 @@ class Store(ReadModels, ExportReads):
     def config_history(self) -> list[tuple[str, str]]:
         """``(recorded_at, config JSON)`` of every configuration that wrote into the store, oldest first."""
         return [(str(a), str(c)) for a, c in self.db.execute("SELECT recorded_at, config FROM config_history ORDER BY seq")]
+
+    # -- ingest jobs ---------------------------------------------------------------------------
+    def create_job(self, job_id: str) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO jobs(id, status, created_at) VALUES (?, 'queued', ?)",
+                (job_id, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+            )
+
+    def update_job(self, job_id: str, status: str, report: dict[str, Any] | None = None, error: str | None = None) -> None:
+        """Set a job's status (``queued``, ``running``, ``done``, ``failed``) and, when it ends, its report or error."""
+        finished = datetime.now(timezone.utc).isoformat(timespec="seconds") if status in ("done", "failed") else None
+        with self.transaction():
+            self.db.execute(
+                "UPDATE jobs SET status = ?, finished_at = ?, report = ?, error = ? WHERE id = ?",
+                (status, finished, None if report is None else json.dumps(report, ensure_ascii=False), error, job_id),
+            )
+
+    def job(self, job_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            return None
+        out = dict(row)
+        out["report"] = json.loads(out["report"]) if out["report"] else None
+        return out
 
     # -- articles ---------------------------------------------------------------------------
     def has_article(self, article_id: str) -> bool:
@@ -244,9 +304,13 @@ class Store(ReadModels, ExportReads):
 
     def person_names(self, word: str) -> list[str]:
         """Stored multi-word person names that begin or end with ``word`` ("Putin" → "Vladimir Putin")."""
+        # Plain prefix and suffix comparisons, not LIKE: a word may be longer than SQLite's LIKE pattern
+        # limit, and "%" or "_" in a word is not a wildcard.
+        n = len(word) + 1
         rows = self.db.execute(
-            "SELECT DISTINCT name FROM entities WHERE type = 'PERSON' AND (name LIKE ? OR name LIKE ?) LIMIT 5",
-            (f"% {word}", f"{word} %"),
+            """SELECT DISTINCT name FROM entities WHERE type = 'PERSON'
+               AND (substr(name, -?) = ? OR substr(name, 1, ?) = ?) LIMIT 5""",
+            (n, f" {word}", n, f"{word} "),
         ).fetchall()
         return [r[0] for r in rows]
 

@@ -135,4 +135,15 @@ MIGRATIONS: list[str] = [
     ALTER TABLE articles ADD COLUMN modified TEXT;
     ALTER TABLE articles ADD COLUMN section TEXT;
     """,
+    # 5: ingest jobs posted to the web API, with their status and report
+    """
+    CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        finished_at TEXT,
+        report TEXT,
+        error TEXT
+    );
+    """,
 ]

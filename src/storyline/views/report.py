@@ -8,6 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ..links import external_url
 from ..store import Store
 from . import story_view
 
@@ -32,6 +33,7 @@ MAX_CORRECTION_ARTICLES = 100  # claims are compared pairwise: bound the work pe
 
 def write_report(store: Store, path: str | Path, max_stories: int = 50) -> Path:
     env = Environment(loader=PackageLoader("storyline.views", "templates"), autoescape=select_autoescape(["html", "j2"]))
+    env.filters["external_url"] = external_url  # only http(s) URLs become links
     stories = []
     for thread in store.threads(limit=max_stories):
         view = story_view(store, thread.id, corrections=thread.article_count <= MAX_CORRECTION_ARTICLES)

@@ -6,7 +6,6 @@ from typing import Any, Union
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
-from ..errors import StorylineError
 from ..model import to_dict
 from ..store import Store, entity_id
 from . import evidence, queries, schemas, timeline
@@ -149,14 +148,14 @@ def api_semantic(
     response_model=IngestResult,
     dependencies=[Depends(require_writer)],
 )
-def api_ingest(body: IngestBody, state: WebState = Depends(web_state)) -> IngestResult:
-    with state.stores.write_lock:
-        corpus = state.stores.writer()
-        try:
-            if isinstance(body, IngestInputs):
-                report = corpus.ingest(body.inputs)
-            else:
-                report = corpus.add_records(body, origin="request")
-        except StorylineError as exc:
-            raise HTTPException(400, str(exc)) from exc
-    return IngestResult(**{k: getattr(report, k) for k in IngestResult.model_fields})
+def api_ingest(body: IngestBody, state: WebState = Depends(web_state), store: Store = Depends(reader)) -> IngestResult:
+    """An ingest job that the request waits for (``POST /api/jobs`` does not wait)."""
+    from .jobs import job_status, jobs_of
+
+    jobs = jobs_of(state)
+    job_id = jobs.submit(body)
+    jobs.wait(job_id)
+    job = job_status(store, job_id)
+    if job.status == "failed" or job.report is None:
+        raise HTTPException(400, job.error or "the ingest failed")
+    return job.report

@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import api, site
+from . import api, jobs, site
 from .pages import CachedPage, CachedPages
 from .security import Guard
 from .state import Stores, WebState
@@ -29,8 +29,10 @@ API_DESCRIPTION = """\
 Stories (threads of events), their articles, entities, quotes, timelines and
 corrections, from one storyline store.
 
-**Writing** (`POST /api/ingest`) needs `Authorization: Bearer <token>`, the token
-the server was started with (`storyline serve --token` or `STORYLINE_TOKEN`);
+**Writing** (`POST /api/jobs`: a background ingest job, answered at once with its
+id, followed at `GET /api/jobs/{id}`; `POST /api/ingest`: the same job, waited for)
+needs `Authorization: Bearer <token>`, the token the server was started with
+(`STORYLINE_TOKEN`, `storyline serve --token-file` or `--token`);
 a server started without one refuses every write with 403.
 
 **Ingest body**, one of:
@@ -38,9 +40,9 @@ a server started without one refuses every write with 403.
 * a JSON array of articles in the JSON Lines input shape, e.g.
   `[{"title": "…", "text": "…", "published": "2015-09-15", "source": "BBC", "url": "https://…"}]`
   (`text` or `html` required);
-* `{"inputs": ["path/or/folder", "https://example.org/feed.xml"]}`: files, folders,
-  globs and URLs read by the server, as `storyline ingest` does (URLs on private
-  addresses are refused).
+* `{"inputs": ["https://example.org/feed.xml"]}`: http(s) URLs fetched by the server
+  under the fetch rules (private addresses refused); files of the server are never
+  read over the API.
 
 Each request body is limited to 10 MB (413 above); read requests have a 30 s
 time limit and ingest 600 s (504 when over).
@@ -60,6 +62,7 @@ def create_app(db_path: str | Path, token: str | None = None) -> FastAPI:
     app.state.web = state
     app.mount("/static", StaticFiles(packages=[("storyline.web", "static")]), name="static")
     app.include_router(api.router)
+    app.include_router(jobs.router)
     app.include_router(site.router)
 
     @app.exception_handler(StarletteHTTPException)

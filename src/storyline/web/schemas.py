@@ -214,7 +214,7 @@ class SemanticOut(Shape):
 
 # -- writing ------------------------------------------------------------------------------------
 class IngestInputs(BaseModel):
-    """URLs (and, for a server that allows it, files) for the server to read."""
+    """http(s) URLs for the server to fetch (under the fetch rules); files of the server are never read."""
 
     inputs: list[str] = Field(..., min_length=1, max_length=1000)
 

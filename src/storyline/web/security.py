@@ -39,7 +39,8 @@ class Guard:
     The body is read here, up to the limit, before the application sees it, so
     an oversized upload is refused whether or not it announces its length.
     ``slow_paths`` get ``slow_limit`` seconds instead of ``time_limit`` (ingest
-    analyses every article it is sent).
+    analyses every article it is sent). A body that does not arrive within
+    ``body_timeout`` seconds between chunks is answered with 408 and the connection closed.
     """
 
     def __init__(
@@ -50,12 +51,14 @@ class Guard:
         time_limit: float,
         slow_paths: tuple[str, ...] = (),
         slow_limit: float = 600.0,
+        body_timeout: float = 10.0,
     ):
         self.app = app
         self.max_body = max_body
         self.time_limit = time_limit
         self.slow_paths = slow_paths
         self.slow_limit = slow_limit
+        self.body_timeout = body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -79,7 +82,11 @@ class Guard:
         if scope["method"] in ("POST", "PUT", "PATCH"):
             chunks, size = [], 0
             while True:
-                message = await receive()
+                try:
+                    message = await asyncio.wait_for(receive(), timeout=self.body_timeout)
+                except asyncio.TimeoutError:  # a slow client: the body does not come
+                    await _send_json(send_secured, 408, f"request body not received within {self.body_timeout:g} s")
+                    return
                 if message["type"] == "http.disconnect":
                     return
                 chunks.append(message.get("body", b""))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
+from ..links import external_url
 from ..store import entity_id
 from .queries import HIT_CLOSE, HIT_OPEN
 
@@ -18,13 +19,6 @@ def article_href(article_id: str, span: Any = None) -> str:
     if span and len(span) == 2:
         href += f"?hl={int(span[0])}-{int(span[1])}#hl"
     return href
-
-
-def external_url(url: str | None) -> str | None:
-    """``url`` when it is http(s), else ``None`` (never a ``javascript:`` link)."""
-    if not url:
-        return None
-    return url if urlsplit(url).scheme in ("http", "https") else None
 
 
 def hits(snippet: str | None) -> Markup:

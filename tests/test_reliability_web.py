@@ -1,0 +1,88 @@
+"""The web server under bad input and concurrent writes: server paths, background jobs, nothing doubled."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import httpx
+import pytest
+from test_web_support import build_store, serve
+
+from storyline.store import Store
+from storyline.web import create_app
+
+TOKEN = "test-token-reliability"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory, seeds):
+    return build_store(tmp_path_factory.mktemp("rel") / "rel.db", seeds)
+
+
+@pytest.fixture(scope="module")
+def client(db):
+    with serve(create_app(db, token=TOKEN)) as server, httpx.Client(base_url=server.url, timeout=300) as c:
+        yield c
+
+
+def test_api_never_reads_server_files(client, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Server secret\nThe password of the server is hunter2.\n", encoding="utf-8")
+    for given in (str(secret), str(tmp_path), str(tmp_path / "*.txt"), "file://" + str(secret), "/etc/passwd"):
+        r = client.post("/api/ingest", json={"inputs": [given]}, headers=AUTH)
+        assert r.status_code == 200, r.text
+        report = r.json()
+        assert (report["ingested"], report["failed"]) == (0, 1), report
+        assert "never read over the API" in report["failures"][0]
+    assert client.get("/api/search", params={"q": "hunter2"}).json()["results"] == []
+
+
+def test_ingest_job_runs_in_the_background(client):
+    record = [{"title": "Background job", "text": "The harbour board met on Friday and approved the new pier.", "published": "2019-05-03"}]
+    r = client.post("/api/jobs", json=record, headers=AUTH)
+    assert r.status_code == 202, r.text
+    job = r.json()
+    assert job["status"] in ("queued", "running", "done") and job["id"].startswith("job-")
+    assert client.post("/api/jobs", json=record).status_code == 401
+    deadline = time.monotonic() + 240
+    while job["status"] in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job = client.get(f"/api/jobs/{job['id']}").json()
+    assert job["status"] == "done" and job["report"]["ingested"] == 1, job
+    assert client.get("/api/jobs/job-nosuch").status_code == 404
+
+
+def test_concurrent_ingests_while_reading_double_nothing(client, db):
+    records = [
+        {"title": f"Ferry {n}", "text": f"Ferry line {n} resumed service on Tuesday after the storm, the operator said.", "published": f"2019-06-0{n}"}
+        for n in range(1, 6)
+    ]
+    results: list[dict] = []
+    read_status: list[int] = []
+    stop = threading.Event()
+
+    def post():
+        results.append(client.post("/api/ingest", json=records, headers=AUTH).json())
+
+    def read_loop():
+        while not stop.is_set():
+            read_status.append(client.get("/api/threads").status_code)
+
+    readers = [threading.Thread(target=read_loop) for _ in range(2)]
+    writers = [threading.Thread(target=post) for _ in range(3)]
+    for t in readers + writers:
+        t.start()
+    for t in writers:
+        t.join(300)
+    stop.set()
+    for t in readers:
+        t.join(30)
+    assert sum(r["ingested"] for r in results) == len(records), results
+    assert sum(r["duplicates"] for r in results) == 2 * len(records)
+    assert read_status and set(read_status) == {200}
+    with Store(db, readonly=True) as store:
+        titles = [a.title for a in store.articles() if a.title.startswith("Ferry")]
+        assert sorted(titles) == sorted(r["title"] for r in records)
+        assert store.db.execute("SELECT count(*) FROM assignments a JOIN articles b ON b.id = a.article_id WHERE b.title LIKE 'Ferry%'").fetchone()[0] == 5
