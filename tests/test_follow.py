@@ -1,0 +1,71 @@
+"""Following a story: follow, news since last looked, unfollow; ids that keep working through merges."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import read_seed
+from storyline.cli import app
+from storyline.corpus import Corpus
+from storyline.store import Store
+
+
+def _cli(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture()
+def followed(seeds: Path, tmp_path: Path) -> dict:
+    db = tmp_path / "follow.db"
+    with Corpus(str(db)) as corpus:
+        corpus.add([read_seed(seeds, "000_f683f51b366350f9.txt")])
+        thread = corpus.stories()[0].id
+    result = _cli("follow", thread, "--db", str(db))
+    assert result.exit_code == 0 and thread in result.output
+    return {"db": db, "thread": thread, "seeds": seeds}
+
+
+def test_news_lists_a_new_related_article_once(followed: dict) -> None:
+    db, thread = str(followed["db"]), followed["thread"]
+    nothing = json.loads(_cli("news", "--db", db, "--json").output)
+    assert [n["thread_id"] for n in nothing] == [thread] and nothing[0]["articles"] == []
+    later = read_seed(followed["seeds"], "002_11948805ac859076.txt")
+    with Corpus(db) as corpus:
+        corpus.add([later])
+    peek = json.loads(_cli("news", "--db", db, "--json", "--peek").output)
+    assert [a["id"] for a in peek[0]["articles"]] == [later.id]
+    assert len(peek[0]["events"]) == 1  # the 2018 article starts an event of its own
+    assert peek[0]["quotes"] and all(q["article_id"] == later.id for q in peek[0]["quotes"])
+    assert peek[0]["corrections"] and peek[0]["corrections"][0]["later"]["article_id"] == later.id
+    table = _cli("news", "--db", db)
+    assert table.exit_code == 0 and later.title in table.output and "1 new articles" in table.output
+    again = json.loads(_cli("news", "--db", db, "--json").output)
+    assert again[0]["articles"] == [] and again[0]["events"] == []
+
+
+def test_a_followed_thread_id_survives_a_merge(followed: dict) -> None:
+    db, thread = followed["db"], followed["thread"]
+    with Store(db) as store:
+        with store.transaction():
+            store.create_thread("th-merged", "merged", store.next_seq())
+            store.merge_threads(thread, "th-merged", store.next_seq())
+        assert store.follow_of(thread) is not None
+        assert store.follows()[0]["thread_id"] == "th-merged"
+    later = read_seed(followed["seeds"], "002_11948805ac859076.txt")
+    with Corpus(str(db)) as corpus:
+        corpus.add([later])
+    news = json.loads(_cli("news", thread, "--db", str(db), "--json").output)
+    assert news and news[0]["thread_id"] == "th-merged"
+    assert _cli("unfollow", thread, "--db", str(db)).exit_code == 0
+    assert json.loads(_cli("news", "--db", str(db), "--json").output) == []
+
+
+def test_follow_refuses_unknown_stories(followed: dict) -> None:
+    missing = _cli("follow", "th-nope", "--db", str(followed["db"]))
+    assert missing.exit_code == 1 and "th-nope" in missing.output and "Traceback" not in missing.output
+    assert _cli("unfollow", "th-nope", "--db", str(followed["db"])).exit_code == 1
+    assert _cli("news", "th-nope", "--db", str(followed["db"])).exit_code == 1
