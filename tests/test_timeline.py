@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from storyline.cli import app
 from storyline.evaluation.tls import PRF, align_rouge, date_prf, mean_prf, rouge_tokens
-from storyline.explain._dates import tagger_days
+from storyline.analyze.timex import day_mentions as tagger_days
 from storyline.explain.timeline import build_timeline, resolve_keywords, dated_sentences
 
 

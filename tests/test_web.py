@@ -20,7 +20,8 @@ from storyline.web import create_app
 from storyline.web.highlight import Mark, analysis_marks, highlight
 from storyline.web.pages import page_key
 from storyline.web.queries import current_version
-from storyline.web.timeline import Entry, chart, date_range, in_window
+from storyline.analyze.timex import value_range as date_range
+from storyline.web.timeline import Entry, chart, in_window
 
 TOKEN = "test-token-5e1f"
 HOSTILE_TITLE = '"><img src=x onerror=alert(1)> Council vote'

@@ -128,6 +128,22 @@ class Corpus:
             self._store_batch(list(unique.values()), report, lambda kind, detail: None)
         return report
 
+    def add_records(self, records: Iterable[dict[str, Any]], origin: str = "records") -> IngestReport:
+        """Store, analyse and link records in the JSON Lines input shape; each bad record is one failure line."""
+        from .ingest import Unreadable, article_from_record
+
+        articles, failures = [], []
+        for n, record in enumerate(records):
+            where = f"{origin}[{n}]"
+            try:
+                articles.append(article_from_record(record, where))
+            except Unreadable as exc:
+                failures.append(f"{where}: {exc.reason}")
+        report = self.add(articles)
+        report.failed += len(failures)
+        report.failures += failures
+        return report
+
     def _store_batch(self, batch: list[Article], report: IngestReport, notify: Callable[[str, str], None]) -> None:
         from .analyze.entities import link_short_names
         from .embed import article_text_for_embedding, embed

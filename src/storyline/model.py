@@ -27,7 +27,7 @@ class Span(NamedTuple):
     def overlaps(self, other: "Span") -> bool:
         return self.start < other.end and other.start < self.end
 
-    def __len__(self) -> int:  # type: ignore[override]
+    def __len__(self) -> int:
         return max(0, self.end - self.start)
 
 
@@ -169,6 +169,15 @@ class ClaimRelation:
     label: RelationLabel
     score: float = 0.0
     cue: str | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where something is said: an article and a span of its text, with the words."""
+
+    article_id: str
+    span: Span
+    text: str
 
 
 @dataclass

@@ -29,7 +29,7 @@ from importlib import resources
 from typing import Iterable, Sequence
 
 from ..model import Article, Span
-from .timex_lexicon import MONTH_RE, MONTHS
+from .timex.lexicon import MONTH_RE, MONTHS
 
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"

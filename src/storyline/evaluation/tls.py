@@ -67,7 +67,7 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 def rouge_tokens(text: str) -> list[str]:
     """Tokens as ROUGE-1.5.5 ``-m -s`` sees them (see the module docstring)."""
-    from ..explain._text import stem, stop_words
+    from ..explain.text import stem, stop_words
 
     stop = stop_words()
     toks = _NON_ALNUM.sub(" ", text.lower()).split()

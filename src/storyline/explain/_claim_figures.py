@@ -22,7 +22,7 @@ from ._claim_lexicon import (
     SCALE_WORDS,
     UPPER_BOUND,
 )
-from ._text import stem
+from .text import stem
 
 Bound = Literal["exact", "lower", "upper", "approximate"]
 

@@ -17,7 +17,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ._text import content_stems, split_sentences
+from .text import content_stems, split_sentences
 
 MAX_BODY_SENTENCES = 60
 TOP_K = 3

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from ..model import Analysis, Article, Claim, Mention, Span
 from . import _claim_lexicon as lex
 from ._claim_figures import Figure, find_figures
-from ._text import content_stems
+from .text import content_stems
 
 #: Entity labels that identify what a claim is about (nationalities alone do not).
 SUBJECT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})

@@ -14,7 +14,12 @@ The method is the date-wise approach of news-tls (Ghalandari & Ifrim 2020):
 4. the summary is picked greedily so that its TF-IDF centroid stays closest to
    the candidates' centroid, among sentences that contain a keyword.
 
-Output is the news-tls format ``[(date, [sentence, ...]), ...]`` in date order.
+The input is :class:`TimelineDoc`: an article's text with its sentence spans and
+the days its time expressions resolve to, read from the store
+(:func:`doc_from_analysis`) or made from raw text (:func:`doc_from_text`).
+:func:`key_dates` returns :class:`TimelineDate` entries whose sentences keep their
+evidence (article id and span); :func:`build_timeline` gives the news-tls format
+``[(date, [sentence, ...]), ...]`` in date order.
 """
 
 from __future__ import annotations
@@ -23,14 +28,19 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ._dates import DayFinder, default_day_finder
-from ._text import sentence_spans
+from ..analyze.timex import day_mentions, parse_date
+from ..model import Analysis, Article, Evidence, Span
+from .text import sentence_spans
+
+DayFinder = Callable[[str, dt.date], list[tuple[int, int, dt.date]]]
+"""``(text, publication date) -> [(start, end, day), ...]`` in text order."""
 
 Timeline = list[tuple[str, list[str]]]
+"""The news-tls format: ``[(date, [sentence, ...]), ...]``."""
 
 LEAD_SENTENCES = 5
 """Undated sentences among an article's first ones count for its publication date."""
@@ -39,6 +49,26 @@ PUB_DAYS = 2
 MAX_SENTENCE_CHARS = 600
 KEYWORD_MIN_SHARE = 0.01
 """A keyword in fewer sentences than this share is treated as a tag, not a topic word."""
+
+
+@dataclass(frozen=True)
+class TimelineDoc:
+    """One article as the timeline reads it: its text, sentence spans and day-precise time expressions."""
+
+    id: str
+    published: dt.date
+    text: str
+    sentences: Sequence[Span]
+    days: Sequence[tuple[int, int, dt.date]]
+    """``(start, end, day)`` of each time expression precise to the day, in text order."""
+
+
+@dataclass(frozen=True)
+class TimelineDate:
+    """A key date of a story with the sentences that summarise it, each pointing at its evidence."""
+
+    date: str
+    sentences: list[Evidence]
 
 
 @dataclass
@@ -50,40 +80,69 @@ class DatedSentence:
     mentioned: dt.date | None
     article: int
     position: int
+    article_id: str = ""
+    span: Span = Span(0, 0)
 
 
 def _parse_day(value: str | dt.date | None) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
+    return parse_date(str(value))
+
+
+def doc_from_text(id: str, published: str | dt.date | None, text: str, day_finder: DayFinder | None = None) -> TimelineDoc | None:
+    """A timeline input made from raw text: regex sentences, the time tagger's days; ``None`` without a date."""
+    pub = _parse_day(published)
+    if pub is None or not text:
         return None
+    find = day_finder or day_mentions
+    return TimelineDoc(id, pub, text, [Span(s, e) for s, e in sentence_spans(text)], find(text, pub))
+
+
+def doc_from_analysis(article: Article, analysis: Analysis | None) -> TimelineDoc | None:
+    """A timeline input from what the store holds: the analysis's sentences and resolved time expressions."""
+    from ..analyze.timex import day_value
+
+    pub = _parse_day(article.date)
+    if pub is None or not article.text or analysis is None or not analysis.sentences:
+        return None
+    days = sorted((t.span[0], t.span[1], d) for t in analysis.timexes if (d := day_value(t.value)) is not None)
+    return TimelineDoc(article.id, pub, article.text, [Span(*s) for s in analysis.sentences], days)
+
+
+def _as_docs(articles: Iterable[Mapping | TimelineDoc], day_finder: DayFinder | None) -> Iterable[TimelineDoc]:
+    for n, art in enumerate(articles):
+        if isinstance(art, TimelineDoc):
+            yield art
+            continue
+        doc = doc_from_text(str(art.get("id", n)), art.get("time") or art.get("published"), art.get("text") or "", day_finder)
+        if doc is not None:
+            yield doc
 
 
 def dated_sentences(
-    articles: Iterable[Mapping], day_finder: DayFinder | None = None, start=None, end=None
+    articles: Iterable[Mapping | TimelineDoc], day_finder: DayFinder | None = None, start=None, end=None
 ) -> list[DatedSentence]:
-    """Split articles (``time``, ``text``) into sentences and date them.
+    """The sentences of the articles, each with the first day it mentions.
 
-    Articles without a readable ``time`` or published outside ``[start, end]``
-    are skipped.
+    ``articles`` are :class:`TimelineDoc` or mappings with ``time`` and ``text``
+    (read with :func:`doc_from_text`). Articles without a readable date or
+    published outside ``[start, end]`` are skipped.
     """
-    find = day_finder or default_day_finder()
     lo, hi = _parse_day(start), _parse_day(end)
     out: list[DatedSentence] = []
-    for a_idx, art in enumerate(articles):
-        pub = _parse_day(art.get("time") or art.get("published"))
-        text = art.get("text") or ""
-        if pub is None or (lo and pub < lo) or (hi and pub > hi) or not text:
+    for a_idx, doc in enumerate(_as_docs(articles, day_finder)):
+        pub = doc.published
+        if (lo and pub < lo) or (hi and pub > hi):
             continue
-        days = find(text, pub)
+        days, text = doc.days, doc.text
         k = 0
-        for pos, (s, e) in enumerate(sentence_spans(text)):
+        for pos, (s, e) in enumerate(doc.sentences):
             while k < len(days) and days[k][0] < s:
                 k += 1
             first = days[k][2] if k < len(days) and days[k][0] < e else None
-            out.append(DatedSentence(text[s:e][:MAX_SENTENCE_CHARS], pub, first, a_idx, pos))
+            cut = min(e, s + MAX_SENTENCE_CHARS)
+            out.append(DatedSentence(text[s:cut], pub, first, a_idx, pos, doc.id, Span(s, cut)))
     return out
 
 
@@ -95,7 +154,9 @@ def date_scores(sents: Sequence[DatedSentence]) -> dict[dt.date, float]:
     mentioning it on the day or ahead of it half, and articles published on
     the date a quarter.
     """
-    after, other, published = defaultdict(set), defaultdict(set), defaultdict(set)
+    after: defaultdict[dt.date, set[int]] = defaultdict(set)
+    other: defaultdict[dt.date, set[int]] = defaultdict(set)
+    published: defaultdict[dt.date, set[int]] = defaultdict(set)
     for s in sents:
         published[s.published].add(s.article)
         if s.mentioned:
@@ -143,13 +204,15 @@ def _segment(word: str, vocab: Counter) -> list[str]:
     total = sum(vocab.values()) or 1
     for i in range(1, n + 1):
         for j in range(max(0, i - 20), i):
-            piece = word[j:i]
-            if best[j] is None or not vocab.get(piece):
+            piece, prev = word[j:i], best[j]
+            if prev is None or not vocab.get(piece):
                 continue
-            cost = best[j][0] + 10.0 - np.log(vocab[piece] / total)
-            if best[i] is None or cost < best[i][0]:
-                best[i] = (cost, best[j][1] + [piece])
-    return best[n][1] if best[n] else [word]
+            cost = prev[0] + 10.0 - np.log(vocab[piece] / total)
+            here = best[i]
+            if here is None or cost < here[0]:
+                best[i] = (cost, prev[1] + [piece])
+    last = best[n]
+    return last[1] if last else [word]
 
 
 def _knee(values: np.ndarray) -> int:
@@ -217,8 +280,8 @@ def centroid_summary(X, rows: Sequence[int], k: int, allowed: Sequence[bool]) ->
     return [rows[i] for i in chosen]
 
 
-def build_timeline(
-    articles: Iterable[Mapping],
+def key_dates(
+    articles: Iterable[Mapping | TimelineDoc],
     n_dates: int = 10,
     n_sentences: int = 1,
     keywords: Sequence[str] | None = None,
@@ -226,11 +289,10 @@ def build_timeline(
     start: str | dt.date | None = None,
     end: str | dt.date | None = None,
     day_finder: DayFinder | None = None,
-) -> Timeline:
-    """A timeline of ``n_dates`` dates with up to ``n_sentences`` sentences each.
+) -> list[TimelineDate]:
+    """The ``n_dates`` key dates of a story with up to ``n_sentences`` sentences each, in date order.
 
-    ``articles`` are mappings with ``time`` (publication date, ISO) and
-    ``text``. Only sentences containing one of ``keywords`` (if any keyword
+    ``articles`` are :class:`TimelineDoc` (or mappings with ``time`` and ``text``). Only sentences containing one of ``keywords`` (if any keyword
     occurs at all) are used in summaries. ``start``/``end`` limit both the
     articles read and the dates chosen.
     """
@@ -257,12 +319,28 @@ def build_timeline(
     ranked = sorted(
         (d for d in scores if (not lo or d >= lo) and (not hi or d <= hi)), key=lambda d: (-scores[d], d)
     )
-    timeline: Timeline = []
+    timeline: list[TimelineDate] = []
     for d in ranked:
         if len(timeline) >= n_dates:
             break
         rows = _candidates(d, mentions[d], leads[d], X)
         picked = centroid_summary(X, rows, n_sentences, [allowed[i] for i in rows])
         if picked:
-            timeline.append((d.isoformat(), [sents[i].text for i in picked]))
-    return sorted(timeline)
+            evidence = [Evidence(sents[i].article_id, sents[i].span, sents[i].text) for i in picked]
+            timeline.append(TimelineDate(d.isoformat(), evidence))
+    return sorted(timeline, key=lambda t: t.date)
+
+
+def build_timeline(
+    articles: Iterable[Mapping | TimelineDoc],
+    n_dates: int = 10,
+    n_sentences: int = 1,
+    keywords: Sequence[str] | None = None,
+    *,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
+    day_finder: DayFinder | None = None,
+) -> Timeline:
+    """:func:`key_dates` in the news-tls format ``[(date, [sentence, ...]), ...]``."""
+    found = key_dates(articles, n_dates, n_sentences, keywords, start=start, end=end, day_finder=day_finder)
+    return [(t.date, [e.text for e in t.sentences]) for t in found]

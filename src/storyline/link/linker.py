@@ -500,4 +500,5 @@ def _range_gap(a: Cluster, b: Cluster) -> float:
     """Days between two clusters' date ranges (0 when they overlap or one is undated)."""
     if None in (a.first_day, a.last_day, b.first_day, b.last_day):
         return 0.0
-    return float(max(0, max(a.first_day, b.first_day) - min(a.last_day, b.last_day)))  # type: ignore[type-var]
+    assert a.first_day is not None and a.last_day is not None and b.first_day is not None and b.last_day is not None
+    return float(max(0, max(a.first_day, b.first_day) - min(a.last_day, b.last_day)))

@@ -14,7 +14,7 @@ import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 import numpy as np
 
@@ -229,11 +229,11 @@ class Store(ReadModels, ExportReads, FollowStore):
                     (aid, eid, m.span[0], m.span[1], m.text),
                 )
             for q in analysis.quotes:
-                eid = entity_id(q.speaker, "PERSON") if q.speaker else None
+                speaker_id: str | None = entity_id(q.speaker, "PERSON") if q.speaker else None
                 self.db.execute(
                     """INSERT INTO quotes(article_id, start, end, kind, speaker, entity_id, channel, text)
                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                    (aid, q.content[0], q.content[1], q.kind, q.speaker, eid, q.channel, q.text),
+                    (aid, q.content[0], q.content[1], q.kind, q.speaker, speaker_id, q.channel, q.text),
                 )
 
     def person_names(self, word: str) -> list[str]:
@@ -412,7 +412,7 @@ class Store(ReadModels, ExportReads, FollowStore):
 
     # -- linking state --
     def save_link_features(
-        self, article_id: str, seq: int, day: int | None, terms: list[str], vector: dict[str, float], minhash: bytes | None
+        self, article_id: str, seq: int, day: int | None, terms: list[str], vector: Mapping[str, Mapping[str, float]], minhash: bytes | None
     ) -> None:
         """Keep what the linker computed for one article, so that its state can be rebuilt from the store."""
         self.db.execute(

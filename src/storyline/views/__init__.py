@@ -28,7 +28,7 @@ def story_view(store: Store, story_id: str, *, corrections: bool = False) -> dic
             return None
     ids = store.story_article_ids(thread.id)
     articles = store.articles(ids)
-    assignment = {aid: store.assignment(aid) for aid in ids}
+    assignment = {aid: found for aid in ids if (found := store.assignment(aid)) is not None}
     dates: dict[str, dict[str, Any]] = {}
     for article in articles:
         analysis = store.analysis(article.id)

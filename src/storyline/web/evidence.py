@@ -49,7 +49,7 @@ def _finder():
         from storyline.explain.corrections import corrections_for_thread
     except ImportError:
         try:
-            from storyline.explain import corrections_for_thread  # type: ignore[attr-defined]
+            from storyline.explain import corrections_for_thread
         except ImportError:
             return None
     return corrections_for_thread

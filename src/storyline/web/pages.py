@@ -17,6 +17,8 @@ from typing import Callable, Hashable
 
 from starlette.responses import Response
 
+from starlette.types import Receive as StarletteReceive, Scope as StarletteScope, Send as StarletteSend
+
 from .security import SECURITY_HEADERS, ASGIApp, Receive, Scope, Send
 
 #: Bodies shorter than this are sent as they are even to clients that accept gzip.
@@ -70,7 +72,7 @@ class CachedPage:
         headers.append((b"content-length", str(len(body)).encode()))
         return 200, headers, body
 
-    async def send(self, scope: Scope, send: Send) -> None:
+    async def send(self, scope: Scope | StarletteScope, send: Send | StarletteSend) -> None:
         """Answer the request in ``scope`` with this page."""
         status, headers, body = self.answer(scope.get("headers") or [])
         await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -102,7 +104,7 @@ class PageResponse(Response):
         super().__init__(status_code=308 if page.location is not None else 200)
         self.page = page
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: StarletteScope, receive: StarletteReceive, send: StarletteSend) -> None:
         await self.page.send(scope, send)
 
 

@@ -210,3 +210,18 @@ class SemanticOut(Shape):
     #: how the neighbours were found (the vector index, or an exact scan)
     method: str
     results: list[SemanticHit]
+
+
+# -- writing ------------------------------------------------------------------------------------
+class IngestInputs(BaseModel):
+    """URLs (and, for a server that allows it, files) for the server to read."""
+
+    inputs: list[str] = Field(..., min_length=1, max_length=1000)
+
+
+class IngestResult(BaseModel):
+    ingested: int
+    duplicates: int
+    failed: int
+    failures: list[str]
+    article_ids: list[str]

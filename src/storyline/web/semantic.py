@@ -54,8 +54,8 @@ class SemanticSearch:
             index = self._vector_index(store, version)
             if index is not None:
                 seqs, sims = index.search(vector, limit)
-                ids = [store.link_seq_article(int(s)) for s in seqs]
-                pairs = [(aid, float(s)) for aid, s in zip(ids, sims) if aid]
+                found = [store.link_seq_article(int(s)) for s in seqs]
+                pairs = [(aid, float(s)) for aid, s in zip(found, sims) if aid]
                 method = "index"
             else:
                 if self._scan is None or self._scan[0] != version:

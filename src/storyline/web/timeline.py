@@ -1,9 +1,9 @@
 """The story page's timeline: entries from dated evidence, laid out as an SVG chart.
 
 Entries come from the story view: each day articles were published, and each
-date the articles mention (time expressions, with their evidence spans). When
-``storyline.explain.timeline.build_timeline`` is installed, the summarised key
-dates it picks are added, each sentence linked back to its span. The layout
+date the articles mention (time expressions, with their evidence spans), and the
+summarised key dates of :func:`storyline.explain.timeline.key_dates` over the
+stored sentences and time expressions, each sentence with its span. The layout
 (positions on a date axis, ticks, lanes) is computed here; the template only
 draws it.
 """
@@ -11,18 +11,17 @@ draws it.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from ..analyze.timex import value_range
 from ..store import Store
 
 log = logging.getLogger(__name__)
 
 WIDTH, PAD, LANE_H = 920, 30, 18
 LANE_LABELS = {"key": "Key dates (summarised)", "published": "Published", "mentioned": "Dates the articles mention"}
-_VALUE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
 @dataclass
@@ -38,26 +37,6 @@ class Entry:
     weight: int = 1
 
 
-def date_range(value: str) -> tuple[date, date] | None:
-    """The days a normalised date value covers (``2015``, ``2015-09``, ``2015-09-14``), else ``None``."""
-    m = _VALUE.match(value or "")
-    if not m:
-        return None
-    try:
-        y = int(m.group(1))
-        if m.group(3):
-            d = date(y, int(m.group(2)), int(m.group(3)))
-            return d, d
-        if m.group(2):
-            mo = int(m.group(2))
-            first = date(y, mo, 1)
-            nxt = date(y + (mo == 12), mo % 12 + 1, 1)
-            return first, nxt - timedelta(days=1)
-        return date(y, 1, 1), date(y, 12, 31)
-    except ValueError:
-        return None
-
-
 def _from_view(view: dict[str, Any]) -> list[Entry]:
     titles = {a["id"]: a["title"] for a in view["articles"]}
     entries: list[Entry] = []
@@ -66,13 +45,13 @@ def _from_view(view: dict[str, Any]) -> list[Entry]:
         if a["published"] and not a["duplicate_of"]:
             by_day.setdefault(a["published"], []).append(a)
     for day, arts in by_day.items():
-        rng = date_range(day)
+        rng = value_range(day)
         if rng:
             label = arts[0]["title"] if len(arts) == 1 else f"{len(arts)} articles: " + "; ".join(a["title"] for a in arts[:3])
             evidence = [{"article_id": a["id"], "span": None, "text": a["title"]} for a in arts[:3]]
             entries.append(Entry(rng[0], rng[1], day, label + ("; …" if len(arts) > 3 else ""), "published", evidence, len(arts)))
     for d in view["dates"]:
-        rng = date_range(d["value"])
+        rng = value_range(d["value"])
         if rng:
             quoted = ", ".join(dict.fromkeys(f"“{e['text']}”" for e in d["evidence"]))
             where = titles.get(d["evidence"][0]["article_id"], "") if d["evidence"] else ""
@@ -87,37 +66,29 @@ MAX_EXPLAIN_ARTICLES = 300
 
 
 def _key_dates(store: Store, view: dict[str, Any]) -> list[Entry] | None:
-    """Key dates with a one-sentence summary from ``storyline.explain.build_timeline``, when it is installed.
+    """Key dates with a one-sentence summary (:func:`storyline.explain.timeline.key_dates`).
 
-    Each summary sentence is found again in the story's articles so that it
-    links to its evidence span.
+    The timeline reads the stored sentences and time expressions, and each
+    summary sentence keeps its evidence span.
     """
+    from ..explain.timeline import doc_from_analysis, key_dates
+
     ids = [a["id"] for a in view["articles"] if not a["duplicate_of"]]
     if not ids or len(ids) > MAX_EXPLAIN_ARTICLES:
         return None
+    docs = [d for a in store.articles(ids) if (d := doc_from_analysis(a, store.analysis(a.id))) is not None]
     try:
-        from storyline.explain.timeline import build_timeline
-    except ImportError:
-        return None
-    articles = [a for a in store.articles(ids) if a.date]
-    try:
-        result = build_timeline([{"time": a.date, "text": a.text} for a in articles], n_dates=10)
+        found = key_dates(docs, n_dates=10)
     except Exception:  # noqa: BLE001 - a failing optional stage must not take the page down
-        log.exception("build_timeline failed for %s; showing the view's dates only", view["thread"]["id"])
+        log.exception("key dates failed for %s; showing the view's dates only", view["thread"]["id"])
         return None
     entries = []
-    for day, sentences in result:
-        rng = date_range(str(day))
+    for key in found:
+        rng = value_range(key.date)
         if rng is None:
             continue
-        evidence = []
-        for sentence in sentences:
-            for a in articles:
-                at = a.text.find(sentence)
-                if at >= 0:
-                    evidence.append({"article_id": a.id, "span": [at, at + len(sentence)], "text": sentence})
-                    break
-        entries.append(Entry(rng[0], rng[1], str(day), " ".join(sentences), "key", evidence))
+        evidence = [{"article_id": e.article_id, "span": [e.span.start, e.span.end], "text": e.text} for e in key.sentences]
+        entries.append(Entry(rng[0], rng[1], key.date, " ".join(e.text for e in key.sentences), "key", evidence))
     return entries
 
 
@@ -185,7 +156,7 @@ def chart(entries: list[Entry], width: int = WIDTH) -> dict[str, Any] | None:
     def x(d: date) -> float:
         return round(PAD + (d - lo).days / days * inner, 1)
 
-    marks = []
+    marks: list[dict[str, Any]] = []
     hidden = len(entries) - len(shown)
     keep = {id(e) for e in shown}
     rows: dict[str, list[list[float]]] = {"key": [], "published": [], "mentioned": []}

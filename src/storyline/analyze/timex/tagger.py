@@ -31,7 +31,7 @@ from typing import Callable
 
 from storyline.model import Span, TimeExpression
 
-from .timex_calendar import (
+from .calendar import (
     UNKNOWN,
     Tense,
     fmt,
@@ -46,7 +46,7 @@ from .timex_calendar import (
     shift,
     value_date,
 )
-from .timex_lexicon import (
+from .lexicon import (
     DAY_PARTS,
     MONTH_RE,
     MONTHS,
@@ -378,7 +378,8 @@ def _n_century(m: re.Match[str], ctx: _Ctx) -> Norm | None:
         c = ctx.dct.year // 100 + {"this": 0, "last": -1, "next": 1}[m["rel"].lower()]
         return "DATE", f"{c:02d}"
     ordinal = m["ord"].lower()
-    n = int(re.match(r"\d+", ordinal).group()) if ordinal[0].isdigit() else ORDINALS.get(ordinal)
+    digits = re.match(r"\d+", ordinal)
+    n = int(digits.group()) if digits else ORDINALS.get(ordinal)
     if not n:
         return None
     return "DATE", f"{n - 1:02d}"
@@ -1106,7 +1107,7 @@ def _coordinated(text: str, found: list[TimeExpression]) -> list[TimeExpression]
     for i, t in enumerate(found):
         nxt = found[i + 1] if i + 1 < len(found) else None
         weekly = _WEEKLY.fullmatch(nxt.value) if nxt and nxt.type == "SET" else None
-        if weekly and t.text.lower() in WEEKDAYS and _cap_ok(t.text) and _AND.fullmatch(text, t.span.end, nxt.span.start):
+        if weekly and nxt and t.text.lower() in WEEKDAYS and _cap_ok(t.text) and _AND.fullmatch(text, t.span.end, nxt.span.start):
             t = TimeExpression(t.span, t.text, "SET", f"XXXX-WXX-{WEEKDAYS[t.text.lower()]}{weekly['part'] or ''}")
         out.append(t)
         second = _SECOND_DAY.match(text, t.span.end) if _DAY_VALUE.fullmatch(t.value) and t.text[-1:].isdigit() else None
