@@ -69,3 +69,78 @@ def test_follow_refuses_unknown_stories(followed: dict) -> None:
     assert missing.exit_code == 1 and "th-nope" in missing.output and "Traceback" not in missing.output
     assert _cli("unfollow", "th-nope", "--db", str(followed["db"])).exit_code == 1
     assert _cli("news", "th-nope", "--db", str(followed["db"])).exit_code == 1
+
+
+class Receiver:
+    """A webhook receiver on loopback that records each POST and fails the first ``fail`` of them."""
+
+    def __init__(self, fail: int = 0):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.posts: list[tuple[dict[str, str], bytes]] = []
+        self.fail = fail
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.posts.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                code = 500 if len(receiver.posts) <= receiver.fail else 204
+                self.send_response(code)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize("fail", [0, 2])
+def test_webhook_gets_one_signed_post_and_retries(followed: dict, fail: int) -> None:
+    import hashlib
+    import hmac
+
+    from storyline.alerts import SIGNATURE_HEADER, Alerts
+
+    receiver = Receiver(fail=fail)
+    try:
+        alerts = Alerts([receiver.url], "s3cret", allow_private=True, backoff=0.05, log=lambda line: None)
+        later = read_seed(followed["seeds"], "002_11948805ac859076.txt")
+        with Corpus(str(followed["db"])) as corpus:
+            corpus.add([later])
+            assert alerts.check(corpus.store) == 1
+            assert alerts.check(corpus.store) == 0  # nothing new since the last alert
+        assert alerts.wait(30)
+        assert len(receiver.posts) == 1 + fail
+        headers, body = receiver.posts[-1]
+        expected = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+        assert headers[SIGNATURE_HEADER.lower()] == expected
+        payload = json.loads(body)
+        assert payload["thread_id"] == followed["thread"] and [a["id"] for a in payload["articles"]] == [later.id]
+        assert len(payload["events"]) == 1 and payload["corrections"]
+        assert alerts.deliveries[-1].ok and alerts.deliveries[-1].attempts == 1 + fail
+    finally:
+        receiver.close()
+
+
+def test_webhook_targets_on_private_addresses_are_refused(followed: dict) -> None:
+    from storyline.alerts import Alerts
+
+    receiver = Receiver()
+    try:
+        alerts = Alerts([receiver.url], "k", backoff=0.01, log=lambda line: None)
+        with Corpus(str(followed["db"])) as corpus:
+            corpus.add([read_seed(followed["seeds"], "002_11948805ac859076.txt")])
+            alerts.check(corpus.store)
+        assert alerts.wait(30)
+        assert not receiver.posts and "refused" in (alerts.deliveries[-1].error or "")
+    finally:
+        receiver.close()

@@ -30,6 +30,7 @@ from .ingest.common import MAX_PAGE_BYTES, Unreadable
 if TYPE_CHECKING:  # pragma: no cover
     from .corpus import Corpus
     from .ingest.fetch import Fetcher
+    from .alerts import Alerts
     from .store.follow import WatchSource
 
 DEFAULT_EVERY_S = 900.0
@@ -140,6 +141,7 @@ class Watcher:
         allow_private: bool = False,
         log: Callable[[str], None] = print,
         sleep: Callable[[float], None] = time.sleep,
+        alerts: "Alerts | None" = None,
     ):
         from .ingest.fetch import Fetcher
 
@@ -149,6 +151,7 @@ class Watcher:
         self.retries, self.backoff = retries, backoff
         self.fetcher: Fetcher = Fetcher(allow_private, total_timeout=timeout)
         self.log, self.sleep = log, sleep
+        self.alerts = alerts
         self._last_request: dict[str, float] = {}
 
     # -- politeness ---------------------------------------------------------------------------
@@ -265,6 +268,8 @@ class Watcher:
         if articles:
             report = self.corpus.add(articles)
             result.new, result.duplicates = report.ingested, report.duplicates
+            if self.alerts is not None and report.ingested:
+                self.alerts.check(self.store)  # queued; delivered by the alerts' own thread
         for url, article_id in urls.items():
             self.store.mark_watch_seen(url, source, article_id)
         state["errors"] = 0

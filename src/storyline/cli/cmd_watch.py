@@ -34,6 +34,12 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         once: bool = typer.Option(False, "--once", help="Poll every source once and exit (for cron)."),
         status: bool = typer.Option(False, "--status", help="List the watched sources: last poll, new articles, last error."),
         allow_private: bool = typer.Option(False, "--allow-private", help="Allow URLs on loopback/private addresses."),
+        webhook: Optional[list[str]] = typer.Option(
+            None, "--webhook", help="POST a signed JSON alert here when a followed story gets a new event or correction (repeatable)."
+        ),
+        webhook_secret: Optional[str] = typer.Option(
+            None, "--webhook-secret", envvar="STORYLINE_WEBHOOK_SECRET", help="Key of the HMAC-SHA256 signature header."
+        ),
         db: Optional[str] = DB_OPTION,
         config: Optional[str] = CONFIG_OPTION,
         as_json: bool = JSON_OPTION,
@@ -63,12 +69,21 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                 return
             if not chosen:
                 usage_error("give at least one SOURCE (or --from FILE), or --status")
+            alerts = None
+            if webhook:
+                from ..alerts import Alerts
+
+                if not webhook_secret:
+                    usage_error("--webhook needs --webhook-secret (or STORYLINE_WEBHOOK_SECRET) to sign the alerts")
+                alerts = Alerts(list(webhook), webhook_secret, allow_private=allow_private, log=lambda line: typer.echo(line, err=True))
             watcher = Watcher(
                 corpus, every=every, jitter=jitter, delay=delay, retries=retries, backoff=backoff, timeout=timeout,
-                allow_private=allow_private, log=lambda line: typer.echo(line, err=True),
+                allow_private=allow_private, log=lambda line: typer.echo(line, err=True), alerts=alerts,
             )
             if once:
                 results = watcher.run_once(chosen)
+                if alerts is not None:
+                    alerts.wait()
                 if as_json:
                     print_json([{k: v for k, v in r.__dict__.items()} for r in results])
                 return

@@ -18,6 +18,7 @@ class Follow(TypedDict):
     followed_at: str
     seen_seq: int
     seen_at: str | None
+    notified_seq: int
 
 
 class WatchSource(TypedDict):
@@ -57,8 +58,8 @@ class FollowStore:
             if self.follow_of(tid) is not None:
                 return False
             self.db.execute(
-                "INSERT INTO follows(thread_id, followed_at, seen_seq, seen_at) VALUES (?, ?, ?, ?)",
-                (tid, _now(), self.latest_seq(), _now()),
+                "INSERT INTO follows(thread_id, followed_at, seen_seq, seen_at, notified_seq) VALUES (?, ?, ?, ?, ?)",
+                (tid, _now(), self.latest_seq(), _now(), self.latest_seq()),
             )
         return True
 
@@ -76,12 +77,13 @@ class FollowStore:
     def follows(self) -> list[Follow]:
         """Every follow, with the thread id resolved through merges (two follows merged into one thread: one)."""
         out: dict[str, Follow] = {}
-        for r in self.db.execute("SELECT thread_id, followed_at, seen_seq, seen_at FROM follows ORDER BY followed_at"):
+        for r in self.db.execute("SELECT thread_id, followed_at, seen_seq, seen_at, notified_seq FROM follows ORDER BY followed_at"):
             tid = self.resolve(r[0])
             if tid in out:
                 out[tid]["seen_seq"] = min(out[tid]["seen_seq"], int(r[2]))
+                out[tid]["notified_seq"] = min(out[tid]["notified_seq"], int(r[4]))
             else:
-                out[tid] = Follow(thread_id=tid, followed_at=r[1], seen_seq=int(r[2]), seen_at=r[3])
+                out[tid] = Follow(thread_id=tid, followed_at=r[1], seen_seq=int(r[2]), seen_at=r[3], notified_seq=int(r[4]))
         return list(out.values())
 
     def follow_of(self, thread_id: str) -> Follow | None:
@@ -97,6 +99,14 @@ class FollowStore:
             for (stored,) in self.db.execute("SELECT thread_id FROM follows").fetchall():
                 if self.resolve(stored) == tid:
                     self.db.execute("UPDATE follows SET seen_seq = ?, seen_at = ? WHERE thread_id = ?", (upto, _now(), stored))
+
+    def mark_notified(self, thread_id: str, seq: int) -> None:
+        """Record that alerts went out for the thread up to arrival number ``seq``."""
+        tid = self.resolve(thread_id)
+        with self.transaction():
+            for (stored,) in self.db.execute("SELECT thread_id FROM follows").fetchall():
+                if self.resolve(stored) == tid:
+                    self.db.execute("UPDATE follows SET notified_seq = ? WHERE thread_id = ?", (seq, stored))
 
     def thread_articles_after(self, thread_id: str, seq: int) -> list[dict[str, Any]]:
         """Articles assigned to a thread after arrival number ``seq``: id, title, published, source, url, event, seq."""

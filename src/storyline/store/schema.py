@@ -135,7 +135,8 @@ MIGRATIONS: list[str] = [
         thread_id TEXT PRIMARY KEY,
         followed_at TEXT NOT NULL,
         seen_seq INTEGER NOT NULL,
-        seen_at TEXT
+        seen_at TEXT,
+        notified_seq INTEGER NOT NULL DEFAULT 0
     );
     CREATE TABLE watch_sources (
         url TEXT PRIMARY KEY,
