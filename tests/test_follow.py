@@ -144,3 +144,42 @@ def test_webhook_targets_on_private_addresses_are_refused(followed: dict) -> Non
         assert not receiver.posts and "refused" in (alerts.deliveries[-1].error or "")
     finally:
         receiver.close()
+
+
+def test_web_feed_news_page_and_streamed_exports(followed: dict) -> None:
+    import csv
+    import io
+
+    import feedparser
+    from fastapi.testclient import TestClient
+
+    from storyline.web import create_app
+
+    later = read_seed(followed["seeds"], "002_11948805ac859076.txt")
+    with Corpus(str(followed["db"])) as corpus:
+        corpus.add([later])
+    client = TestClient(create_app(str(followed["db"]), token="tok"))
+    thread = followed["thread"]
+    feed = client.get(f"/stories/{thread}/feed.atom")
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("application/atom+xml")
+    parsed = feedparser.parse(feed.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10" and len(parsed.entries) == 2
+    assert parsed.entries[0].id == f"urn:storyline:article:{later.id}"  # newest first
+    search = feedparser.parse(client.get("/search/feed.atom", params={"q": "comedians"}).content)
+    assert not search.bozo and [e.id for e in search.entries] == [f"urn:storyline:article:{later.id}"]
+    page = client.get("/news")
+    assert page.status_code == 200 and "New since you last looked" in page.text and later.title in page.text
+    with Store(followed["db"]) as store:
+        n_quotes = len(store.quotes())
+        n_mentions = store.count_rows("mentions")
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/export/quotes", params={"format": "csv"}).text)))
+    assert len(rows) == n_quotes and all(int(r["end"]) > int(r["start"]) for r in rows)
+    lines = client.get("/api/export/entities").text.splitlines()
+    assert len(lines) == n_mentions and json.loads(lines[0])["start"] >= 0
+    assert client.get("/api/export/quotes", params={"story": "th-nope"}).status_code == 404
+    # following over the API needs the token; marking seen empties the news
+    assert client.post(f"/api/follows/{thread}").status_code == 401
+    assert client.post(f"/api/follows/{thread}", headers={"Authorization": "Bearer tok"}).json()["new"] is False
+    assert client.post("/api/news/seen", headers={"Authorization": "Bearer tok"}).status_code == 200
+    assert client.get("/api/news").json()[0]["articles"] == []
