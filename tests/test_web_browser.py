@@ -121,3 +121,35 @@ def test_search_finds_both_seed_articles(live, page):
     page.wait_for_url("**/entities/*")
     assert page.locator("#said blockquote").count() >= 1 and page.locator("#stories tbody tr").count() >= 1
     page.screenshot(path=str(SHOTS / "ui-entity.png"), full_page=True)
+
+
+def test_follow_a_story_and_see_what_is_new(tmp_path, seeds, browser):
+    """Follow the 2015 story from its page, ingest the 2018 article, and the news page marks it new."""
+    from test_web_support import seed_articles
+
+    from storyline.corpus import Corpus
+
+    SHOTS.mkdir(exist_ok=True)
+    first, later = seed_articles(seeds)
+    db = tmp_path / "follow.db"
+    with Corpus(str(db)) as corpus:
+        corpus.add([first])
+        thread_id = corpus.stories()[0].id
+    with serve(create_app(db, token="tok")) as server:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept("tok"))
+        page.goto(f"{server.url}/stories/{thread_id}")
+        page.click("button.follow-button")
+        page.wait_for_selector("button.follow-button:has-text('Following')")
+        with Corpus(str(db)) as corpus:
+            corpus.add([later])
+        page.goto(f"{server.url}/news")
+        section = page.locator("section.news")
+        assert section.count() == 1 and section.get_by_text(later.title[:40], exact=False).count() == 1
+        assert section.locator(".new").count() >= 1
+        page.screenshot(path=str(SHOTS / "ui-news.png"), full_page=True)
+        context.close()
+    docs = ROOT / "docs" / "images"
+    docs.mkdir(exist_ok=True)
+    (docs / "ui-news.png").write_bytes((SHOTS / "ui-news.png").read_bytes())

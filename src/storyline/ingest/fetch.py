@@ -18,7 +18,7 @@ import ipaddress
 import socket
 import time
 import urllib.robotparser
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
@@ -43,6 +43,7 @@ class Response:
     content_type: str
     charset: str | None
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def check_url(url: str) -> None:
@@ -93,10 +94,11 @@ def check_public(url: str) -> None:
 class Fetcher:
     """An HTTP client with the rules above and a per-host robots.txt cache."""
 
-    def __init__(self, allow_private: bool = False):
+    def __init__(self, allow_private: bool = False, total_timeout: float = TOTAL_TIMEOUT_S):
         import httpx
 
         self.allow_private = allow_private
+        self.total_timeout = total_timeout
         self._client = httpx.Client(
             headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5"},
             follow_redirects=False,
@@ -111,10 +113,14 @@ class Fetcher:
             raise Unreadable(f"HTTP {response.status}" + (f" (at {response.url})" if response.url != url else ""))
         return response
 
-    def _request(self, url: str, *, limit: int, robots: bool) -> Response:
+    def conditional_get(self, url: str, headers: dict[str, str], *, limit: int = MAX_PAGE_BYTES) -> Response:
+        """Download ``url`` with extra request headers (``If-None-Match``…); any status is returned, 304 included."""
+        return self._request(url, limit=limit, robots=True, headers=headers)
+
+    def _request(self, url: str, *, limit: int, robots: bool, headers: dict[str, str] | None = None) -> Response:
         import httpx
 
-        deadline = time.monotonic() + TOTAL_TIMEOUT_S
+        deadline = time.monotonic() + self.total_timeout
         for _ in range(MAX_REDIRECTS + 1):
             check_url(url)
             if not self.allow_private:
@@ -124,13 +130,15 @@ class Fetcher:
             remaining = deadline - time.monotonic()
             timeout = httpx.Timeout(remaining, connect=min(CONNECT_TIMEOUT_S, remaining))
             try:
-                with self._client.stream("GET", url, timeout=timeout) as r:
+                with self._client.stream("GET", url, timeout=timeout, headers=headers) as r:
                     if r.is_redirect and "location" in r.headers:
                         url = urljoin(url, r.headers["location"])
                         continue
                     body = self._read_body(r, limit, deadline) if r.status_code == 200 else b""
                     ctype = r.headers.get("content-type", "")
-                    return Response(str(r.url), r.status_code, ctype.split(";")[0].strip().lower(), r.charset_encoding, body)
+                    return Response(
+                        str(r.url), r.status_code, ctype.split(";")[0].strip().lower(), r.charset_encoding, body, dict(r.headers)
+                    )
             except httpx.TimeoutException as e:
                 raise Unreadable(f"timed out ({type(e).__name__})") from e
             except httpx.HTTPError as e:
@@ -149,7 +157,7 @@ class Fetcher:
             if size > limit:
                 raise Unreadable(f"download stopped: page is over the {human_size(limit)} limit")
             if time.monotonic() > deadline:
-                raise Unreadable(f"download took longer than {TOTAL_TIMEOUT_S:.0f} s")
+                raise Unreadable("download took too long")
             chunks.append(chunk)
         return b"".join(chunks)
 

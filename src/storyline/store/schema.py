@@ -146,4 +146,32 @@ MIGRATIONS: list[str] = [
         error TEXT
     );
     """,
+    # 6: followed threads and what their follower has seen (arrival numbers); watched sources and their state
+    """
+    CREATE TABLE follows (
+        thread_id TEXT PRIMARY KEY,
+        followed_at TEXT NOT NULL,
+        seen_seq INTEGER NOT NULL,
+        seen_at TEXT,
+        notified_seq INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE watch_sources (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        next_poll REAL NOT NULL DEFAULT 0,
+        last_poll TEXT,
+        last_status TEXT,
+        last_error TEXT,
+        errors INTEGER NOT NULL DEFAULT 0,
+        new_articles INTEGER NOT NULL DEFAULT 0,
+        polls INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE watch_seen (
+        url TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        article_id TEXT,
+        seen_at TEXT NOT NULL
+    );
+    """,
 ]

@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import api, jobs, site
+from . import api, follow, jobs, site
 from .pages import CachedPage, CachedPages
 from .security import Guard
 from .state import Stores, WebState
@@ -63,6 +63,7 @@ def create_app(db_path: str | Path, token: str | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(packages=[("storyline.web", "static")]), name="static")
     app.include_router(api.router)
     app.include_router(jobs.router)
+    app.include_router(follow.router)
     app.include_router(site.router)
 
     @app.exception_handler(StarletteHTTPException)
