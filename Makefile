@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install demo test bench lock clean
+.PHONY: install demo test lint bench lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,9 +27,14 @@ demo: install
 	HF_HUB_OFFLINE=1 $(BIN)/storyline demo
 	@echo "(the commands above are in $(BIN): activate it with 'source $(BIN)/activate')"
 
-test: install $(CHROMIUM)
+# Lint and types first (seconds), then the tests, then the evaluation gate.
+test: install $(CHROMIUM) lint
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
 	HF_HUB_OFFLINE=1 $(BIN)/storyline eval gate
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 
 # Speed benchmarks (not tests): analysis, linking at 100,000 articles, web load with wrk. Numbers: docs/benchmarks.md.
 bench: install

@@ -173,8 +173,8 @@ class Watcher:
             state = {
                 "url": source, "etag": None, "last_modified": None, "next_poll": 0.0, "last_poll": None,
                 "last_status": None, "last_error": None, "errors": 0, "new_articles": 0, "polls": 0,
-            }  # type: ignore[assignment]
-        return state  # type: ignore[return-value]
+            }
+        return state
 
     def _read_source(self, source: str, state: "WatchSource") -> tuple[str, bytes | None, str]:
         """``(status, body or None when unchanged, base URL)``; raises :class:`Unreadable`."""

@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from ..model import Article, Span
 from .timex.lexicon import MONTH_RE, MONTHS
@@ -36,7 +36,7 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _MONTH = rf"(?P<month>{MONTH_RE})"
 _SEP = r"\s*,?\s*"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("day", re.compile(rf"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b")),
+    ("day", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b")),
     ("day", re.compile(rf"\b{_MONTH}\.?\s+{_DAY}{_SEP}{_YEAR}\b", re.I)),
     ("day", re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\.?{_SEP}{_YEAR}\b", re.I)),
     ("month", re.compile(rf"\b{_MONTH}\.?{_SEP}(?:of\s+)?{_YEAR}\b", re.I)),
@@ -102,7 +102,8 @@ class DatingParams:
     @classmethod
     def from_json(cls, text: str) -> "DatingParams":
         data = json.loads(text)
-        return cls(**{k: {kk: type(v)(vv) for kk, vv in data[k].items()} for k, v in (("year_gap", 0), ("day_offset", 0), ("confidence", 0.0))})
+        fields: dict[str, Any] = {k: {kk: type(v)(vv) for kk, vv in data[k].items()} for k, v in (("year_gap", 0), ("day_offset", 0), ("confidence", 0.0))}
+        return cls(**fields)
 
 
 @lru_cache(maxsize=1)

@@ -95,7 +95,7 @@ def resolve_mentions(doc: "Doc") -> list[Mention]:
         raw.append((Span(ent.start_char, ent.end_char), ent.text, label, name))
     # An acronym names the multi-word name of the article whose initials it spells ("GM", "General Motors").
     long_names = {n: lab for _, _, lab, n in raw if len(n.split()) > 1 and lab != "PERSON"}
-    acronyms = {}
+    acronyms: dict[str, tuple[str, str]] = {}
     for n, lab in long_names.items():
         acronyms.setdefault(_initials(n), (n, lab))
     raw = [

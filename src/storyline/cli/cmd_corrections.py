@@ -56,8 +56,10 @@ def _print_table(relations: list[dict], thread: str | None) -> None:
         typer.echo(f"No claim relations with these labels in {where}.")
         return
     table = Table(title=f"{len(relations)} claim relations in {where}", show_lines=True)
-    for name, kw in (("label", {}), ("cue", {"max_width": 24}), ("earlier", {"ratio": 1}), ("later", {"ratio": 1})):
-        table.add_column(name, **kw)
+    table.add_column("label")
+    table.add_column("cue", max_width=24)
+    table.add_column("earlier", ratio=1)
+    table.add_column("later", ratio=1)
     for r in relations:
         e, l = r["earlier"], r["later"]
         style = _LABEL_STYLE.get(r["label"], "")

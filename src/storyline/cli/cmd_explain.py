@@ -40,7 +40,7 @@ def _read_articles(path: str) -> list[dict]:
     try:
         fh = fh or open(path, encoding="utf-8")
     except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}")
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from exc
     rows = []
     with fh:
         for n, line in enumerate(fh, 1):
@@ -49,7 +49,7 @@ def _read_articles(path: str) -> list[dict]:
             try:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{n}", f"not JSON: {exc.msg}")
+                raise InputError(f"{path}:{n}", f"not JSON: {exc.msg}") from exc
             if not isinstance(row, dict) or "text" not in row:
                 raise InputError(f"{path}:{n}", "expected an object with 'time' and 'text'")
             rows.append(row)
@@ -92,7 +92,7 @@ def timeline(
             articles = [{"id": a.id, "time": a.date, "text": a.text} for a in store.articles(ids) if a.date]
     else:
         try:
-            articles = _read_articles(jsonl)
+            articles = _read_articles(jsonl or "-")
         except InputError as exc:
             fail(str(exc))
     if settings is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
@@ -60,7 +60,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         if not token:
             console.print("writing is disabled (no --token / STORYLINE_TOKEN)", highlight=False)
         # A client that sends nothing for 5 s on an idle connection is closed; Guard bounds the body read.
-        options = dict(host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5, timeout_keep_alive=5)
+        options: dict[str, Any] = dict(
+            host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5, timeout_keep_alive=5
+        )
         if workers == 1:
             uvicorn.run(web, **options)
             return

@@ -37,6 +37,8 @@ Methods, all on the same MiniLM embeddings of ``title. lead``:
 
 from __future__ import annotations
 
+from functools import partial
+
 import hashlib
 import json
 import os
@@ -320,9 +322,9 @@ def evaluate(data: Path, progress: Callable[[str], None] | None = None) -> dict[
         emb = embed_docs(docs, say)
         gold = [d.gold for d in docs]
         methods: dict[str, Callable[[], list[str]]] = {
-            "storyline": lambda: linker_labels(docs, emb, level),
-            "hdbscan-no-umap": lambda: hdbscan_labels(emb),
-            "tfidf-single-pass": lambda: tfidf_single_pass_labels(docs),
+            "storyline": partial(linker_labels, docs, emb, level),
+            "hdbscan-no-umap": partial(hdbscan_labels, emb),
+            "tfidf-single-pass": partial(tfidf_single_pass_labels, docs),
         }
         out[corpus] = {}
         for name, run in methods.items():

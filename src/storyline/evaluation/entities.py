@@ -20,6 +20,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,7 +99,7 @@ def load(root: Path) -> list[MeantimeDoc]:
 
 # --- clustering scores -------------------------------------------------------------------
 
-Clusters = dict[Hashable, Hashable]  # mention key -> cluster id
+Clusters = dict[Any, Hashable]  # mention key (document, start, end) -> cluster id
 
 
 def _groups(assign: Clusters) -> list[set[Hashable]]:

@@ -74,7 +74,8 @@ def pair_report(docs: Sequence[Doc], embeddings: np.ndarray, config: LinkConfig 
     first_reports: list[float] = []
     nearest_same: list[float] = []
     for i in range(len(docs)):
-        own, other = [], []
+        own: list[float] = []
+        other: list[float] = []
         for j in range(i):
             if topic[j] != topic[i]:
                 continue

@@ -51,9 +51,9 @@ def _read_csv(path: Path, required: Sequence[str]) -> tuple[list[dict[str, str]]
             rows = list(reader)
             fields = list(reader.fieldnames or [])
     except OSError as exc:
-        raise InputError(str(path), f"cannot read: {exc.strerror or exc}")
+        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from exc
     except (UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(str(path), f"not a UTF-8 CSV file: {exc}")
+        raise InputError(str(path), f"not a UTF-8 CSV file: {exc}") from exc
     missing = [c for c in required if c not in fields]
     if missing:
         raise InputError(str(path), f"missing column(s) {', '.join(missing)}; found {', '.join(fields) or 'none'}")

@@ -89,7 +89,7 @@ def _page_scores(gold: dict[str, Any], got: dict[str, Any]) -> tuple[dict[str, b
 def _trafilatura(html: bytes) -> dict[str, Any]:
     import trafilatura
 
-    doc = trafilatura.bare_extraction(html, with_metadata=True)
+    doc: Any = trafilatura.bare_extraction(html, with_metadata=True)  # a Document (as_dict=False)
     if doc is None:
         return {}
     authors = [a.strip() for a in (doc.author or "").split(";") if a.strip()]

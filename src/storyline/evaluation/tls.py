@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -98,19 +98,22 @@ def align_rouge(predicted: Timeline, reference: Timeline, ns: Sequence[int] = (1
             date_factor = 1 - 1 / (abs(_day(pd) - _day(rd)) + 1)
             cost[i, j] = date_factor * (1 - _quick_f1(pred[pd], ref[rd]))
 
-    num_p, den_p, num_r, den_r = (Counter() for _ in range(4))
+    num_p: defaultdict[int, float] = defaultdict(float)
+    den_p: Counter[int] = Counter()
+    num_r: defaultdict[int, float] = defaultdict(float)
+    den_r: Counter[int] = Counter()
     for i, pd in enumerate(p_dates):  # precision: each predicted date to its cheapest reference date
-        rd = r_dates[int(cost[i].argmin())] if r_dates else None
-        w = 1 / (abs(_day(pd) - _day(rd)) + 1) if rd else 0.0
+        best_r: str | None = r_dates[int(cost[i].argmin())] if r_dates else None
+        w = 1 / (abs(_day(pd) - _day(best_r)) + 1) if best_r else 0.0
         for n in ns:
-            hits, n_pred, _ = rouge_counts(pred[pd], ref[rd] if rd else [], n)
+            hits, n_pred, _ = rouge_counts(pred[pd], ref[best_r] if best_r else [], n)
             num_p[n] += w * hits
             den_p[n] += n_pred
     for j, rd in enumerate(r_dates):  # recall: each reference date to its cheapest predicted date
-        pd = p_dates[int(cost[:, j].argmin())] if p_dates else None
-        w = 1 / (abs(_day(pd) - _day(rd)) + 1) if pd else 0.0
+        pd_: str | None = p_dates[int(cost[:, j].argmin())] if p_dates else None
+        w = 1 / (abs(_day(pd_) - _day(rd)) + 1) if pd_ else 0.0
         for n in ns:
-            hits, _, n_ref = rouge_counts(pred[pd] if pd else [], ref[rd], n)
+            hits, _, n_ref = rouge_counts(pred[pd_] if pd_ else [], ref[rd], n)
             num_r[n] += w * hits
             den_r[n] += n_ref
     return {n: PRF(_ratio(num_p[n], den_p[n]), _ratio(num_r[n], den_r[n])) for n in ns}

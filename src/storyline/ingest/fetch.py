@@ -169,11 +169,11 @@ class Fetcher:
             parser = urllib.robotparser.RobotFileParser(key + "/robots.txt")
             response = self._request(key + "/robots.txt", limit=MAX_ROBOTS_BYTES, robots=False)
             if response.status in (401, 403):
-                parser.disallow_all = True
+                parser.disallow_all = True  # type: ignore[attr-defined]  # set by read() on 401/403; not in the stubs
             elif response.status == 200:
                 parser.parse(decode_text(response.body)[0].splitlines())
             else:  # no robots.txt: everything is allowed
-                parser.allow_all = True
+                parser.allow_all = True  # type: ignore[attr-defined]  # set by read() on other errors; not in the stubs
             self._robots[key] = parser
         return parser.can_fetch(ROBOTS_AGENT, url)
 

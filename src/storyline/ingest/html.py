@@ -65,7 +65,7 @@ def extract_page(html: str | bytes, *, url: str | None, origin: str, options: di
         raise Unreadable("empty page")
     opts = {**EXTRACT_OPTIONS, **(options or {})}
     try:
-        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, **opts)
+        doc: Any = trafilatura.bare_extraction(html, url=url, with_metadata=True, **opts)  # a Document (as_dict=False)
     except Exception as e:  # trafilatura raises assorted lxml/parsing errors on broken pages
         raise Unreadable(f"cannot parse HTML: {e}") from e
     if doc is None or not (doc.text or "").strip():

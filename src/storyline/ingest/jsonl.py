@@ -116,7 +116,9 @@ def _read_line(line: bytes, where: str) -> Article | Failure:
 
 
 def _open(path: Path) -> IO[bytes]:
-    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]  # a GzipFile reads bytes
+    return path.open("rb")
 
 
 def read_jsonl(path: Path, origin: str) -> Items:

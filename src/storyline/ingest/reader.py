@@ -6,6 +6,8 @@ The reader never raises for a bad input: each problem becomes one
 
 from __future__ import annotations
 
+from functools import partial
+
 import os
 from pathlib import Path
 from typing import Callable, Iterable
@@ -133,7 +135,7 @@ def read(
         for raw in inputs:
             given = os.fspath(raw)
             if is_url(given):
-                yield from guarded(given, lambda u=given: _read_url(u, allow_private))
+                yield from guarded(given, partial(_read_url, given, allow_private))
             else:
                 yield Failure(given[:200], "not an http(s) URL: files of the server are never read over the API (send records or URLs)")
         return
@@ -141,9 +143,9 @@ def read(
         if isinstance(item, Failure):
             yield item
         elif is_url(item):
-            yield from guarded(item, lambda u=item: _read_url(u, allow_private))
+            yield from guarded(item, partial(_read_url, item, allow_private))
         else:
-            yield from guarded(item, lambda p=item: _read_file(Path(p), p, allow_private))
+            yield from guarded(item, partial(_read_file, Path(item), item, allow_private))
 
 
 def count_hint(inputs: Iterable[str | os.PathLike[str]] | str) -> int | None:

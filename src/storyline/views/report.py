@@ -20,7 +20,7 @@ def activity(view: dict[str, Any]) -> list[tuple[str, int]]:
         return []
     first, last = min(months), max(months)
     y, m = int(first[:4]), int(first[5:7])
-    out = []
+    out: list[tuple[str, int]] = []
     while f"{y:04d}-{m:02d}" <= last and len(out) < 240:
         key = f"{y:04d}-{m:02d}"
         out.append((key, months.get(key, 0)))
