@@ -35,24 +35,13 @@ def stance(
 
 def _read_articles(path: str) -> list[dict]:
     from ..errors import InputError
+    from ..ingest.jsonl import json_rows
 
-    fh = sys.stdin if path == "-" else None
-    try:
-        fh = fh or open(path, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from exc
     rows = []
-    with fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{n}", f"not JSON: {exc.msg}") from exc
-            if not isinstance(row, dict) or "text" not in row:
-                raise InputError(f"{path}:{n}", "expected an object with 'time' and 'text'")
-            rows.append(row)
+    for where, row in json_rows(path):
+        if not isinstance(row, dict) or "text" not in row:
+            raise InputError(where, "expected an object with 'time' and 'text'")
+        rows.append(row)
     return rows
 
 

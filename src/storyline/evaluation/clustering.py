@@ -40,7 +40,6 @@ from __future__ import annotations
 from functools import partial
 
 import hashlib
-import json
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -53,6 +52,7 @@ from typing import Any
 import numpy as np
 
 from storyline.errors import InputError
+from storyline.ingest.jsonl import json_rows
 
 #: Cosine threshold of the TF-IDF single-pass peer (fixed, not tuned per corpus).
 TFIDF_THRESHOLD = 0.3
@@ -129,24 +129,20 @@ def load_timeline17(data: Path) -> list[Doc]:
     for coll in sorted(p for p in root.iterdir() if (p / "articles.jsonl").is_file()):
         m = T17_STORY.match(coll.name)
         story = m.group(1) if m else coll.name
-        with open(coll / "articles.jsonl", encoding="utf-8") as fh:
-            for line in fh:
-                if not line.strip():
-                    continue
-                rec = json.loads(line)
-                text = rec["text"]
-                # The first line of a tokenised article is its headline (often run into the lead).
-                first, _, rest = text.partition("\n")
-                docs.append(
-                    Doc(
-                        id=f"{coll.name}/{rec['id']}",
-                        title=first.strip()[:200],
-                        text=text,
-                        published=(rec.get("time") or None) and str(rec["time"])[:10],
-                        gold=story,
-                        source=coll.name.split("_", 1)[-1],
-                    )
+        for _, rec in json_rows(coll / "articles.jsonl"):
+            text = rec["text"]
+            # The first line of a tokenised article is its headline (often run into the lead).
+            first, _, rest = text.partition("\n")
+            docs.append(
+                Doc(
+                    id=f"{coll.name}/{rec['id']}",
+                    title=first.strip()[:200],
+                    text=text,
+                    published=(rec.get("time") or None) and str(rec["time"])[:10],
+                    gold=story,
+                    source=coll.name.split("_", 1)[-1],
                 )
+            )
     docs.sort(key=lambda d: d.published or "")
     return docs
 
@@ -163,21 +159,17 @@ def load_meantime(data: Path, path: Path = MEANTIME_DEMO) -> list[Doc]:
     if not path.is_file():
         raise InputError(str(path), "MEANTIME demo file not found")
     docs = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh):
-            if not line.strip():
-                continue
-            rec = json.loads(line)
-            docs.append(
-                Doc(
-                    id=str(rec.get("id") or f"meantime-{n}"),
-                    title=rec.get("title") or "",
-                    text=rec.get("text") or "",
-                    published=(rec.get("published") or None) and str(rec["published"])[:10],
-                    gold=str(rec["topic"]),
-                    source=rec.get("source"),
-                )
+    for n, (_, rec) in enumerate(json_rows(path)):
+        docs.append(
+            Doc(
+                id=str(rec.get("id") or f"meantime-{n}"),
+                title=rec.get("title") or "",
+                text=rec.get("text") or "",
+                published=(rec.get("published") or None) and str(rec["published"])[:10],
+                gold=str(rec["topic"]),
+                source=rec.get("source"),
             )
+        )
     return docs
 
 

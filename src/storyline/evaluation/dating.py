@@ -11,11 +11,11 @@ publication dates), one fold per topic.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
 from ..analyze.dating import DatingParams, fit, score
+from ..ingest.jsonl import json_rows
 from . import shared_data
 
 Sample = tuple[str, dt.date]
@@ -35,24 +35,20 @@ def timeline17(root: Path | None = None) -> dict[str, list[Sample]]:
     out: dict[str, list[Sample]] = {}
     for path in sorted(root.glob("*/articles.jsonl")):
         rows = out.setdefault(path.parent.name, [])
-        with open(path, encoding="utf-8") as fh:
-            for line in fh:
-                rec = json.loads(line)
-                day = _day(rec.get("time", ""))
-                if day and rec.get("text"):
-                    rows.append((rec["text"], day))
+        for _, rec in json_rows(path):
+            day = _day(rec.get("time", ""))
+            if day and rec.get("text"):
+                rows.append((rec["text"], day))
     return out
 
 
 def meantime(path: Path | None = None) -> dict[str, list[Sample]]:
     """MEANTIME English articles (title and text, publication date) by topic."""
     out: dict[str, list[Sample]] = {}
-    with open(path or MEANTIME_JSONL, encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            day = _day(rec.get("published", ""))
-            if day:
-                out.setdefault(rec.get("topic") or "all", []).append((f"{rec['title']}\n\n{rec['text']}", day))
+    for _, rec in json_rows(path or MEANTIME_JSONL):
+        day = _day(rec.get("published", ""))
+        if day:
+            out.setdefault(rec.get("topic") or "all", []).append((f"{rec['title']}\n\n{rec['text']}", day))
     return out
 
 

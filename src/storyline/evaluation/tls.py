@@ -144,10 +144,9 @@ class TimelineResult:
 
 def read_jsonl(path) -> list:
     """Rows of a JSON-lines file (blank lines skipped)."""
-    import json
+    from ..ingest.jsonl import json_rows
 
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    return [row for _, row in json_rows(path)]
 
 
 def evaluate_collection(path, day_finder=None) -> list[TimelineResult]:

@@ -121,6 +121,41 @@ def _open(path: Path) -> IO[bytes]:
     return path.open("rb")
 
 
+def json_rows(path: str | Path) -> Iterator[tuple[str, Any]]:
+    """``(where, value)`` for each non-blank line of a JSON Lines file (``.gz`` too; ``-`` is stdin).
+
+    For data that must be whole (benchmarks, a command's input): the first
+    unreadable line raises :class:`~storyline.errors.InputError` naming
+    ``file:LINE``. Articles to ingest go through :func:`read_jsonl`, which
+    reads on past a bad line.
+    """
+    import sys
+
+    from ..errors import InputError
+
+    name = str(path)
+    try:
+        fh: IO[bytes] = sys.stdin.buffer if name == "-" else _open(Path(path))
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {exc.strerror or exc}") from exc
+    try:
+        for number, line in _lines(fh):
+            where = f"{name}:{number}"
+            if line is None:
+                raise InputError(where, f"line is over the {human_size(MAX_LINE_BYTES)} limit")
+            if not line.strip():
+                continue
+            try:
+                yield where, json.loads(line)
+            except (ValueError, RecursionError) as exc:
+                raise InputError(where, f"not JSON: {getattr(exc, 'msg', exc)}") from exc
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(name, f"cannot read further (file truncated or corrupt?): {exc}") from exc
+    finally:
+        if name != "-":
+            fh.close()
+
+
 def read_jsonl(path: Path, origin: str) -> Items:
     """Articles from a ``.jsonl`` (or ``.jsonl.gz``) file, a :class:`Failure` per bad line."""
     seen = 0

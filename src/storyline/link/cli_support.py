@@ -14,19 +14,11 @@ from .stream import link_stream
 def read_stream(path: Path) -> list[Article]:
     """Articles of a JSONL file: ``id``, ``title``, ``text``, ``published`` or ``time``, optional ``entities``."""
     articles = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read ({exc.strerror})") from exc
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except ValueError as exc:
-            raise InputError(f"{path}:{n}", f"not JSON ({exc})") from exc
+    from storyline.ingest.jsonl import json_rows
+
+    for where, rec in json_rows(path):
         if not isinstance(rec, dict) or "id" not in rec or not (rec.get("text") or rec.get("title")):
-            raise InputError(f"{path}:{n}", "needs an id and a title or text")
+            raise InputError(where, "needs an id and a title or text")
         ents = rec.get("entities") or []
         names = [e if isinstance(e, str) else str(e.get("canonical") or e.get("name") or "") for e in ents]
         published = rec.get("published") or rec.get("time")
