@@ -9,7 +9,7 @@ import pytest
 
 spacy = pytest.importorskip("spacy")
 
-from storyline.analyze.attribution import (  # noqa: E402
+from storyline.analyze.quotes.attribution import (  # noqa: E402
     MODEL_PATH,
     AttributionModel,
     candidates,
@@ -22,7 +22,7 @@ from storyline.analyze.attribution import (  # noqa: E402
     subject,
 )
 from storyline.analyze.quotes import find_quotes  # noqa: E402
-from storyline.analyze.quotes_lexicon import SPEECH_VERBS, THOUGHT_VERBS  # noqa: E402
+from storyline.analyze.quotes.lexicon import SPEECH_VERBS, THOUGHT_VERBS  # noqa: E402
 from storyline.evaluation.polnear import parse_ann, score_doc  # noqa: E402
 from storyline.model import Quote, Span  # noqa: E402
 
@@ -193,7 +193,7 @@ def test_follow_on_quotation_joins_an_indirect_attribution(nlp) -> None:
 
 
 def test_content_tagger_windows_mark_the_cue_and_decode_runs(nlp) -> None:
-    from storyline.analyze.content_tagger import CUE_CLOSE, CUE_OPEN, MAX_PIECES, context_start, cue_window, decode, encode
+    from storyline.analyze.quotes.content_tagger import CUE_CLOSE, CUE_OPEN, MAX_PIECES, context_start, cue_window, decode, encode
 
     text = "The mayor spoke first. Officials said on Monday that the bridge would reopen in May. Traffic was light."
     doc = nlp(text)
@@ -214,7 +214,7 @@ def test_content_tagger_windows_mark_the_cue_and_decode_runs(nlp) -> None:
 
 
 def test_window_labels_follow_the_gold_fragments(nlp) -> None:
-    from storyline.analyze.content_tagger import context_start, cue_window, encode
+    from storyline.analyze.quotes.content_tagger import context_start, cue_window, encode
     from storyline.evaluation.train_content_tagger import IGNORE, window_labels
     from storyline.evaluation.polnear import GoldAttribution
 
@@ -232,7 +232,7 @@ def test_window_labels_follow_the_gold_fragments(nlp) -> None:
 
 
 def test_content_tagger_model_reads_a_reported_clause(nlp) -> None:
-    from storyline.analyze.content_tagger import MODEL_PATH as TAGGER_PATH, tag_contents
+    from storyline.analyze.quotes.content_tagger import MODEL_PATH as TAGGER_PATH, tag_contents
 
     assert TAGGER_PATH.is_file() and TAGGER_PATH.stat().st_size < 25_000_000
     text = "The mayor spoke first. Officials said on Monday that the bridge would reopen in May. Traffic was light."

@@ -10,7 +10,7 @@ import pytest
 spacy = pytest.importorskip("spacy")
 
 from storyline.analyze.quotes import find_quotes  # noqa: E402
-from storyline.analyze.quotes_marks import find_quote_segments  # noqa: E402
+from storyline.analyze.quotes.marks import find_quote_segments  # noqa: E402
 from storyline.model import Mention, Quote, Span  # noqa: E402
 
 

@@ -251,7 +251,7 @@ def iter_docs(docs: list[PolnearDoc], label: str = "quotes") -> Iterator[Polnear
 
 def _is_speech_cue(doc: "Doc", cue: Fragments) -> bool:
     """Whether a gold cue is a reporting verb of the lexicon, "according to", a colon or a dash."""
-    from storyline.analyze.quotes_lexicon import SPEECH_VERBS, THOUGHT_VERBS
+    from storyline.analyze.quotes.lexicon import SPEECH_VERBS, THOUGHT_VERBS
 
     for frag in cue:
         span = doc.char_span(frag.start, frag.end, alignment_mode="expand")

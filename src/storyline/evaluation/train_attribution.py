@@ -1,4 +1,4 @@
-"""Train the attribution model (:mod:`storyline.analyze.attribution`) on PolNeAR train.
+"""Train the attribution model (:mod:`storyline.analyze.quotes.attribution`) on PolNeAR train.
 
 Only the ``train`` split is read. Every (cue, content) candidate of every
 article is labelled positive when a gold attribution's cue overlaps the cue
@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from storyline.analyze.attribution import (
+from storyline.analyze.quotes.attribution import (
     MODEL_PATH,
     AttributionModel,
     content_fragments,
@@ -81,7 +81,7 @@ def _label(doc: "Doc", cue_idx: int, frags: list[tuple[int, int]], gold: Polnear
 
 def _outside(doc: "Doc") -> list[bool]:
     """Whether each token lies outside quotation marks (as the finder sees it)."""
-    from storyline.analyze.quotes_marks import find_quote_segments
+    from storyline.analyze.quotes.marks import find_quote_segments
 
     out = [True] * len(doc)
     for seg in find_quote_segments(doc.text):

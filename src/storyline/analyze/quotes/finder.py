@@ -14,7 +14,7 @@ once. Three kinds of :class:`~storyline.model.Quote` are found:
   "according to X, …").
 
 Reported clauses the rules miss come from a learned model
-(:mod:`storyline.analyze.attribution`): by default only those whose cue is a
+(:mod:`storyline.analyze.quotes.attribution`): by default only those whose cue is a
 reporting or thinking verb; with ``mode="polnear"`` every attribution PolNeAR
 annotates, beliefs and actions included ("co-sponsored | legislation to …").
 
@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Literal
 
 from spacy.tokens import Doc, Token
 
-from storyline.analyze.quotes_lexicon import (
+from storyline.analyze.quotes.lexicon import (
     CHANNEL_NOUNS,
     CHANNEL_PREPS,
     CHANNEL_VERBS,
@@ -42,12 +42,12 @@ from storyline.analyze.quotes_lexicon import (
     SPEECH_VERBS,
     THOUGHT_VERBS,
 )
-from storyline.analyze.quotes_marks import QuoteSegment, find_quote_segments
-from storyline.analyze.quotes_speakers import SpeakerIndex
+from storyline.analyze.quotes.marks import QuoteSegment, find_quote_segments
+from storyline.analyze.quotes.speakers import SpeakerIndex
 from storyline.model import Mention, Quote, Span
 
 if TYPE_CHECKING:
-    from storyline.analyze.attribution import AttributionModel, Found
+    from storyline.analyze.quotes.attribution import AttributionModel, Found
 
 _SENT_END = {".", "!", "?"}
 _OBJECT_COMPLEMENT_VERBS = NAMING_VERBS | {"tell", "urge", "ask", "warn", "advise", "remind"}
@@ -439,7 +439,7 @@ class _Finder:
     # --- learned attributions ------------------------------------------------------------
 
     def learned(self, mode: str, model: "AttributionModel | None" = None) -> None:
-        """Attributions of the learned model (:mod:`storyline.analyze.attribution`) the rules missed.
+        """Attributions of the learned model (:mod:`storyline.analyze.quotes.attribution`) the rules missed.
 
         In ``news`` mode only reporting and thinking verbs with a known source count;
         in ``polnear`` mode every cue does, and a content may lack a source. A content
@@ -447,7 +447,7 @@ class _Finder:
         piece with the same cue and source (PolNeAR's fragments); ``news`` mode keeps the
         longer piece.
         """
-        from storyline.analyze.attribution import find_attributions, subject
+        from storyline.analyze.quotes.attribution import find_attributions, subject
 
         art = self.art
         outside = [k < 0 for k in art.seg_of]
@@ -590,13 +590,13 @@ TAGGER_MIN_CONFIDENCE = 0.85  # chosen on 80 held-out train articles (0.7–0.9 
 
 def _tagged_contents(doc: Doc, found: "list[Found]") -> "list[Found]":
     """Each learned attribution with the content the content tagger reads for its cue
-    (:mod:`storyline.analyze.content_tagger`), where the tagger is confident (mean probability
+    (:mod:`storyline.analyze.quotes.content_tagger`), where the tagger is confident (mean probability
     of its content labels at least ``TAGGER_MIN_CONFIDENCE``); the parse's content otherwise.
     The tagger ends a content where the parse has no boundary (trailing modifiers, several
     sentences). Each cue is tagged once, whatever the number of its contents."""
     from dataclasses import replace
 
-    from storyline.analyze import content_tagger
+    from storyline.analyze.quotes import content_tagger
 
     if not found or not content_tagger.available():
         return found

@@ -1,6 +1,6 @@
 """Content extents of attributions from a token tagger (MiniLM-L6, int8 ONNX, no PyTorch).
 
-The learned attribution model (:mod:`storyline.analyze.attribution`) picks each content
+The learned attribution model (:mod:`storyline.analyze.quotes.attribution`) picks each content
 among extents read off the dependency parse, and many gold contents are none of them
 (trailing modifiers, conjuncts, contents over several sentences). This tagger reads a
 window of text around a cue, with the cue between two marker tokens, and labels each
@@ -23,7 +23,7 @@ import numpy as np
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-MODEL_PATH = Path(__file__).resolve().parents[1] / "resources" / "attribution" / "content_tagger.onnx"
+MODEL_PATH = Path(__file__).resolve().parents[2] / "resources" / "attribution" / "content_tagger.onnx"
 
 MAX_PIECES = 128  # wordpieces per window, [CLS]/[SEP] and cue markers included
 MAX_BEFORE = 40  # wordpieces of context before the cue at most

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from storyline.analyze.quotes_lexicon import (
+from storyline.analyze.quotes.lexicon import (
     FIRST_PERSON,
     GROUP_PRONOUNS,
     NON_SPEAKING_NOUNS,

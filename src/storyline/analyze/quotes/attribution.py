@@ -44,9 +44,9 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
-from storyline.analyze.quotes_lexicon import SPEECH_VERBS, THOUGHT_VERBS
+from storyline.analyze.quotes.lexicon import SPEECH_VERBS, THOUGHT_VERBS
 
-MODEL_PATH = Path(__file__).resolve().parents[1] / "resources" / "attribution" / "model.json"
+MODEL_PATH = Path(__file__).resolve().parents[2] / "resources" / "attribution" / "model.json"
 
 # Characters dropped at the ends of a content; quotation marks stay (PolNeAR keeps them).
 CONTENT_TRIM = " \t\n,.;:—–-()"
