@@ -43,6 +43,9 @@ class Corpus:
         self.config = config
         self._pipeline = None
         self._linker = None
+        self._matcher = None
+        #: the engine of the latest ingest (its ``times`` say where the time went)
+        self.engine = None
 
     # -- lifecycle --------------------------------------------------------------------------
     def close(self) -> None:
@@ -64,6 +67,15 @@ class Corpus:
             settings = self.config.pipeline
             self._pipeline = Pipeline(attributions=settings.attributions, batch_size=settings.batch_size)
         return self._pipeline
+
+    @property
+    def matcher(self):
+        """Relates each new article's claims to candidate earlier claims of its thread (stored at ingest)."""
+        if self._matcher is None:
+            from .explain.corrections import IncrementalMatcher
+
+            self._matcher = IncrementalMatcher(self.store)
+        return self._matcher
 
     @property
     def linker(self):
@@ -94,25 +106,29 @@ class Corpus:
 
         report = IngestReport()
         notify = on_item or (lambda kind, detail: None)
-        batch: list[Article] = []
         seen: set[str] = set()
-        for item in read(list(inputs), allow_private=allow_private):
-            if isinstance(item, Failure):
-                report.failed += 1
-                report.failures.append(str(item))
-                notify("failed", str(item))
-                continue
-            if item.id in seen or self.store.has_article(item.id):
-                report.duplicates += 1
-                notify("duplicate", item.origin or item.id)
-                continue
-            seen.add(item.id)
-            batch.append(item)
-            if len(batch) >= batch_size:
-                self._store_batch(batch, report, notify)
-                batch = []
-        if batch:
-            self._store_batch(batch, report, notify)
+
+        def batches() -> Iterator[list[Article]]:
+            batch: list[Article] = []
+            for item in read(list(inputs), allow_private=allow_private):
+                if isinstance(item, Failure):
+                    report.failed += 1
+                    report.failures.append(str(item))
+                    notify("failed", str(item))
+                    continue
+                if item.id in seen or self.store.has_article(item.id):
+                    report.duplicates += 1
+                    notify("duplicate", item.origin or item.id)
+                    continue
+                seen.add(item.id)
+                batch.append(item)
+                if len(batch) >= batch_size:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
+
+        self._run(batches(), report, notify)
         return report
 
     def add(self, articles: Iterable[Article]) -> IngestReport:
@@ -125,26 +141,37 @@ class Corpus:
             else:
                 unique[article.id] = article
         if unique:
-            self._store_batch(list(unique.values()), report, lambda kind, detail: None)
+            self._run([list(unique.values())], report, lambda kind, detail: None)
         return report
 
-    def _store_batch(self, batch: list[Article], report: IngestReport, notify: Callable[[str, str], None]) -> None:
+    def _run(self, batches: Iterable[list[Article]], report: IngestReport, notify: Callable[[str, str], None]) -> None:
+        """Analyse and embed the batches on the configured workers; store and link each here, in order."""
+        import time
+
+        from .parallel import Engine
+
+        with Engine(self.pipeline, self.config.pipeline.workers) as engine:
+            self.engine = engine
+            for processed in engine.run(batches):
+                t0 = time.perf_counter()
+                self._store_batch(processed, report, notify)
+                engine.times.write_link += time.perf_counter() - t0
+
+    def _store_batch(self, processed: list, report: IngestReport, notify: Callable[[str, str], None]) -> None:
+        """Write one analysed batch ``[(article, analysis, vector)]`` in one transaction and link it."""
         from .analyze.entities import link_short_names
-        from .embed import article_text_for_embedding, embed
         from .link import LinkItem
 
-        batch = sorted(batch, key=lambda a: a.published or "")  # date order within the batch; stable
-        analyses = [analysis for _, analysis in self.pipeline.pipe(batch)]
-        vectors = embed([article_text_for_embedding(a.title, a.text) for a in batch])
+        batch = [article for article, _, _ in processed]
         try:
             with self.store.transaction():
                 self.store.record_config(self.config.to_json())
-                for article, analysis, vector in zip(batch, analyses, vectors):
+                for article, analysis, vector in processed:
                     self.store.add_article(article)
                     link_short_names(analysis, self.store.person_names)
                     self.store.save_analysis(analysis)
                     self.store.save_embedding(article.id, vector)
-                    self.linker.add(
+                    placed = self.linker.add(
                         LinkItem(
                             article_id=article.id,
                             published=article.date,
@@ -155,8 +182,10 @@ class Corpus:
                             entities=[m.canonical for m in analysis.entities],
                         )
                     )
+                    self.matcher.add(article, analysis, placed.thread_id, placed.duplicate_of)
         except BaseException:
             self._linker = None  # its memory holds the rolled-back batch: reload from the store next time
+            self._matcher = None
             raise
         self.linker.close()  # saves the on-disk vector index; the linker stays usable
         for article in batch:

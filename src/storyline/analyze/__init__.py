@@ -45,7 +45,7 @@ class Component:
 
 
 REGISTRY: dict[str, Component] = {}
-DEFAULT_PIPELINE = ("boilerplate", "sentences", "entities", "timexes", "quotes")
+DEFAULT_PIPELINE = ("boilerplate", "sentences", "entities", "timexes", "quotes", "claims")
 #: how the ``quotes`` analyser reads attributions, for each ``attributions`` setting
 ATTRIBUTION_MODES: dict[str, "QuoteMode"] = {"quotes": "news", "all": "polnear"}
 
@@ -160,6 +160,26 @@ def _quotes(settings: Settings) -> Analyser:
     return run
 
 
+@analyser("claims", requires=("boilerplate", "sentences", "entities", "timexes", "quotes"), assigns=("claims",))
+def _claims(doc: "Doc", article: Article, analysis: Analysis) -> None:
+    """The checkable statements, extracted once at ingest and stored with the analysis."""
+    from ..explain.claims import extract_claims
+
+    analysis.claims = extract_claims(article, analysis)
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    """A picklable description of a :class:`Pipeline`, from which a worker process rebuilds it."""
+
+    components: tuple[str, ...] = DEFAULT_PIPELINE
+    attributions: str = "quotes"
+    batch_size: int = 16
+
+    def build(self) -> "Pipeline":
+        return Pipeline(self.components, attributions=self.attributions, batch_size=self.batch_size)
+
+
 class Pipeline:
     """Runs the named analysers over articles; spaCy parses each article once.
 
@@ -183,6 +203,10 @@ class Pipeline:
         self._analysers = [REGISTRY[name].factory(self.settings) for name in self.components]
         self.n_process = n_process
         self.batch_size = batch_size
+
+    def spec(self) -> PipelineSpec:
+        """What rebuilds this pipeline in another process."""
+        return PipelineSpec(tuple(self.components), self.settings.attributions, self.batch_size)
 
     def _annotate(self, doc: "Doc", article: Article) -> Analysis:
         analysis = Analysis(article_id=article.id)
