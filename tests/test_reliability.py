@@ -169,8 +169,8 @@ def test_dedup_is_atomic_across_writers(tmp_path):
     article = Article(title="Shared", text="The council approved the bridge on Monday.", published="2020-01-01")
     first, second = Corpus(path), Corpus(path)
     r1, r2 = IngestReport(), IngestReport()
-    first._store_batch([article], r1, lambda k, d: None)
-    second._store_batch([article], r2, lambda k, d: None)  # its has_article check ran before the first wrote
+    first._run([[article]], r1, lambda k, d: None)
+    second._run([[article]], r2, lambda k, d: None)  # its has_article check ran before the first wrote
     assert (r1.ingested, r2.ingested, r2.duplicates) == (1, 0, 1)
     assert first.store.link_count() == 1
     first.close()

@@ -48,6 +48,8 @@ class PipelineConfig:
     attributions: Attributions = "quotes"
     #: articles parsed per spaCy batch
     batch_size: int = 16
+    #: processes that analyse and embed at ingest (0: one per core of the machine)
+    workers: int = 1
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from .config import StorylineConfig
 from .errors import StorylineError
 from .model import Article, Thread
 from .store import Store
+
+if TYPE_CHECKING:
+    from .parallel import Engine
 
 
 @dataclass
@@ -45,6 +48,9 @@ class Corpus:
         self.config = config
         self._pipeline = None
         self._linker = None
+        self._matcher = None
+        #: the engine of the latest ingest (its ``times`` say where the time went)
+        self.engine: Engine | None = None
 
     # -- lifecycle --------------------------------------------------------------------------
     def close(self) -> None:
@@ -66,6 +72,15 @@ class Corpus:
             settings = self.config.pipeline
             self._pipeline = Pipeline(attributions=settings.attributions, batch_size=settings.batch_size)
         return self._pipeline
+
+    @property
+    def matcher(self):
+        """Relates each new article's claims to candidate earlier claims of its thread (stored at ingest)."""
+        if self._matcher is None:
+            from .explain.corrections import IncrementalMatcher
+
+            self._matcher = IncrementalMatcher(self.store)
+        return self._matcher
 
     @property
     def linker(self):
@@ -101,10 +116,14 @@ class Corpus:
         report = IngestReport()
         notify = on_item or (lambda kind, detail: None)
         with self.store.writer(on_wait):
-            self._ingest(read(list(inputs), allow_private=allow_private, local_files=local_files), report, notify, batch_size)
+            items = read(list(inputs), allow_private=allow_private, local_files=local_files)
+            self._run(self._batches(items, report, notify, batch_size), report, notify)
         return report
 
-    def _ingest(self, items: Iterable[Any], report: IngestReport, notify: Callable[[str, str], None], batch_size: int) -> None:
+    def _batches(
+        self, items: Iterable[Any], report: IngestReport, notify: Callable[[str, str], None], batch_size: int
+    ) -> Iterator[list[Article]]:
+        """Batches of new articles from a stream of articles and failures (failures and duplicates counted)."""
         from .ingest import Failure
 
         batch: list[Article] = []
@@ -122,10 +141,10 @@ class Corpus:
             seen.add(item.id)
             batch.append(item)
             if len(batch) >= batch_size:
-                self._store_batch(batch, report, notify)
+                yield batch
                 batch = []
         if batch:
-            self._store_batch(batch, report, notify)
+            yield batch
 
     def add(self, articles: Iterable[Article]) -> IngestReport:
         """Store, analyse and link articles made in Python (not read from a source)."""
@@ -138,7 +157,7 @@ class Corpus:
                 else:
                     unique[article.id] = article
             if unique:
-                self._store_batch(list(unique.values()), report, lambda kind, detail: None)
+                self._run([list(unique.values())], report, lambda kind, detail: None)
         return report
 
     def add_records(self, records: Iterable[dict[str, Any]], origin: str = "records") -> IngestReport:
@@ -157,22 +176,31 @@ class Corpus:
         report.failures += failures
         return report
 
-    def _store_batch(self, batch: list[Article], report: IngestReport, notify: Callable[[str, str], None]) -> None:
-        from .analyze.entities import link_short_names
-        from .embed import article_text_for_embedding, embed
-        from .link import LinkItem
+    def _run(self, batches: Iterable[list[Article]], report: IngestReport, notify: Callable[[str, str], None]) -> None:
+        """Analyse and embed the batches on the configured workers; store and link each here, in order."""
+        import time
 
         from .analyze.dating import date_undated
+        from .parallel import Engine
 
-        batch = [date_undated(a) for a in batch]  # an estimated date (flagged in meta) for articles without one
-        batch = sorted(batch, key=lambda a: a.published or "")  # date order within the batch; stable
-        analyses = [analysis for _, analysis in self.pipeline.pipe(batch)]
-        vectors = embed([article_text_for_embedding(a.title, a.text) for a in batch])
+        dated = ([date_undated(a) for a in batch] for batch in batches)  # an estimated date (flagged in meta) where none is given
+        with Engine(self.pipeline, self.config.pipeline.workers) as engine:
+            self.engine = engine
+            for processed in engine.run(dated):
+                t0 = time.perf_counter()
+                self._store_batch(processed, report, notify)
+                engine.times.write_link += time.perf_counter() - t0
+
+    def _store_batch(self, processed: list, report: IngestReport, notify: Callable[[str, str], None]) -> None:
+        """Write one analysed batch ``[(article, analysis, vector)]`` in one transaction and link it."""
+        from .analyze.entities import link_short_names
+        from .link import LinkItem
+
         stored: list[Article] = []
         try:
             with self.store.transaction():
                 self.store.record_config(self.config.to_json())
-                for article, analysis, vector in zip(batch, analyses, vectors):
+                for article, analysis, vector in processed:
                     # The content-hash check and the insert are one step (a unique id, INSERT OR IGNORE) inside
                     # the batch's write transaction: an article another writer stored meanwhile is a duplicate.
                     if not self.store.add_article(article):
@@ -183,7 +211,7 @@ class Corpus:
                     link_short_names(analysis, self.store.person_names)
                     self.store.save_analysis(analysis)
                     self.store.save_embedding(article.id, vector)
-                    self.linker.add(
+                    placed = self.linker.add(
                         LinkItem(
                             article_id=article.id,
                             published=article.date,
@@ -194,11 +222,14 @@ class Corpus:
                             entities=[m.canonical for m in analysis.entities],
                         )
                     )
+                    self.matcher.add(article, analysis, placed.thread_id, placed.duplicate_of)
         except sqlite3.OperationalError as exc:
             self._linker = None  # its memory holds the rolled-back batch: reload from the store next time
+            self._matcher = None
             raise StorylineError(f"{self.store.path}: cannot write the store ({exc}); nothing of this batch was stored") from exc
         except BaseException:
             self._linker = None
+            self._matcher = None
             raise
         self.linker.close()  # saves the on-disk vector index; the linker stays usable
         for article in stored:

@@ -45,10 +45,10 @@ class Component:
 
 
 REGISTRY: dict[str, Component] = {}
-DEFAULT_PIPELINE = ("boilerplate", "sentences", "entities", "timexes", "quotes")
-#: analysers that only hold for English (the English spaCy model's entities, the English quote rules);
+DEFAULT_PIPELINE = ("boilerplate", "sentences", "entities", "timexes", "quotes", "claims")
+#: analysers that only hold for English (the English spaCy model's entities, the English quote and claim rules);
 #: an article in another language skips them, and ``Analysis.analysers`` says what ran
-ENGLISH_ONLY = frozenset({"entities", "quotes"})
+ENGLISH_ONLY = frozenset({"entities", "quotes", "claims"})
 
 
 def runs_on(name: str, article: Article) -> bool:
@@ -168,6 +168,26 @@ def _quotes(settings: Settings) -> Analyser:
     return run
 
 
+@analyser("claims", requires=("boilerplate", "sentences", "entities", "timexes", "quotes"), assigns=("claims",))
+def _claims(doc: "Doc", article: Article, analysis: Analysis) -> None:
+    """The checkable statements, extracted once at ingest and stored with the analysis."""
+    from ..explain.claims import extract_claims
+
+    analysis.claims = extract_claims(article, analysis)
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    """A picklable description of a :class:`Pipeline`, from which a worker process rebuilds it."""
+
+    components: tuple[str, ...] = DEFAULT_PIPELINE
+    attributions: str = "quotes"
+    batch_size: int = 16
+
+    def build(self) -> "Pipeline":
+        return Pipeline(self.components, attributions=self.attributions, batch_size=self.batch_size)
+
+
 class Pipeline:
     """Runs the named analysers over articles; spaCy parses each article once.
 
@@ -191,6 +211,10 @@ class Pipeline:
         self._analysers = [REGISTRY[name].factory(self.settings) for name in self.components]
         self.n_process = n_process
         self.batch_size = batch_size
+
+    def spec(self) -> PipelineSpec:
+        """What rebuilds this pipeline in another process."""
+        return PipelineSpec(tuple(self.components), self.settings.attributions, self.batch_size)
 
     def _annotate(self, doc: "Doc", article: Article) -> Analysis:
         analysis = Analysis(article_id=article.id)

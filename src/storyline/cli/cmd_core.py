@@ -72,9 +72,10 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         config: Optional[str] = CONFIG_OPTION,
         attributions: Optional[str] = ATTRIBUTIONS_OPTION,
         as_json: bool = JSON_OPTION,
+        workers: Optional[int] = typer.Option(None, "--workers", min=0, help="Analysis processes (0: one per core; default 1)."),
     ) -> None:
         """Read articles, analyse them, store them and link them into stories."""
-        corpus = open_corpus(db, config, attributions=attributions)
+        corpus = open_corpus(db, config, attributions=attributions, workers=workers)
         try:
             report = _ingest(corpus, inputs, allow_private)
         finally:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 import numpy as np
 
@@ -474,14 +474,22 @@ def corrections_for_thread(
     scorer: RelationScorer | None = None,
     embeddings: bool = True,
 ) -> list[dict[str, Any]]:
-    """Relations between the claims of a thread's articles, each later article against every earlier one.
+    """Relations between the claims of a thread's articles, each later article against earlier ones.
+
+    When every article of the thread was related at ingest (see
+    :class:`IncrementalMatcher`) the stored relations are read; otherwise (a
+    store filled by hand, a custom ``scorer``) each later article is compared
+    with every earlier one here.
 
     Articles are taken in publication order (the store's order breaks ties);
     an article stored as a near-duplicate of another is not compared with it.
     ``labels`` keeps only those labels (all four by default).
     """
     wanted = set(labels) if labels is not None else set(PRIORITY)
-    docs = _load(store, store.story_article_ids(thread_id))
+    ids = store.story_article_ids(thread_id)
+    if scorer is None and embeddings and ids and store.related_count(ids) == len(ids):
+        return stored_corrections(store, thread_id, ids, wanted)  # computed at ingest
+    docs = _load(store, ids)
     vectors = ClaimVectors(embeddings)
     by_id = {d.article.id: d.article for d in docs}
     out: list[dict[str, Any]] = []
@@ -523,3 +531,112 @@ def corrections(
             out += corrections_for_thread(store, t.id, labels=labels, scorer=scorer)
             bar.advance(task)
     return out
+
+
+# -- computed once, at ingest ----------------------------------------------------------------------
+#: earlier articles of the thread a new article's claims are compared with: those sharing the most keys
+CANDIDATE_ARTICLES = 40
+_KEY_STOP = frozenset({"the", "of", "and", "for", "in", "on", "at", "to", "a", "an", "de", "la", "el", "mr", "mrs", "ms"})
+
+
+def claim_keys(facts: Iterable[ClaimFacts]) -> set[str]:
+    """What finds candidate earlier claims: the words of the entities named (two names that refer to one
+    referent share a word, see :func:`same_entity`) and the calendar dates (month or day) claims point to."""
+    keys: set[str] = set()
+    for f in facts:
+        for name in f.entities:
+            keys.update("e:" + t for t in _name_tokens(name) if t not in _KEY_STOP and len(t) > 1)
+        keys.update("d:" + v for v in f.time_values if len(v) >= 7)
+        if f.claim.date and len(f.claim.date) >= 10 and f.figures:
+            keys.add("d:" + f.claim.date[:10])
+    return keys
+
+
+class IncrementalMatcher:
+    """Relates each new article's claims to those of candidate earlier articles of its thread, and stores them.
+
+    Candidates come from the store's key index (:func:`claim_keys`), at most
+    :data:`CANDIDATE_ARTICLES` of them, so the work per article does not grow
+    with the thread. Articles are compared in publication order, as
+    :func:`corrections_for_thread` does: a candidate published after the new
+    article is its later side.
+    """
+
+    def __init__(self, store: "Store", *, scorer: RelationScorer | None = None, limit: int = CANDIDATE_ARTICLES):
+        self.store = store
+        self.scorer = scorer or RuleScorer()
+        self.vectors = ClaimVectors()
+        self.limit = limit
+        self._facts: dict[str, tuple[Article, list[ClaimFacts], str | None]] = {}
+
+    def _cached(self, article_ids: list[str]) -> dict[str, tuple[Article, list[ClaimFacts], str | None]]:
+        missing = [i for i in article_ids if i not in self._facts]
+        if missing:
+            if len(self._facts) > 5000:
+                self._facts.clear()
+            claims = self.store.claims_of(missing)
+            for article in self.store.articles(missing):
+                analysis = self.store.analysis(article.id) or Analysis(article_id=article.id)
+                facts = [claim_facts(c, analysis, article) for c in claims.get(article.id, [])]
+                self._facts[article.id] = (article, facts, (self.store.assignment(article.id) or {}).get("duplicate_of"))
+        return {i: self._facts[i] for i in article_ids if i in self._facts}
+
+    def add(self, article: Article, analysis: Analysis, thread_id: str, duplicate_of: str | None = None) -> list[ClaimRelation]:
+        """Store ``article``'s claims, relate them to its candidates and store the relations found."""
+        if len(self.vectors._cache) > 50_000:
+            self.vectors._cache.clear()
+        claims = analysis.claims or extract_claims(article, analysis)
+        facts = [claim_facts(c, analysis, article) for c in claims]
+        keys = claim_keys(facts)
+        self.store.save_claims(article.id, claims, keys)
+        self._facts[article.id] = (article, facts, duplicate_of)
+        found: list[ClaimRelation] = []
+        if facts:
+            candidates = self.store.candidate_articles(keys, thread_id, article.id, self.limit)
+            own = article.published or ""
+            for other, other_facts, other_dup in self._cached(candidates).values():
+                if not other_facts or duplicate_of == other.id or other_dup == article.id:
+                    continue
+                if (other.published or "") <= own:
+                    found += relate_facts(other_facts, facts, vectors=self.vectors, scorer=self.scorer)
+                else:
+                    found += relate_facts(facts, other_facts, vectors=self.vectors, scorer=self.scorer)
+        self.store.save_relations(found)
+        self.store.mark_related(article.id)
+        return found
+
+
+def stored_corrections(store: "Store", thread_id: str, article_ids: list[str], wanted: set[str]) -> list[dict[str, Any]]:
+    """The stored relations between a thread's articles, in the order :func:`corrections_for_thread` gives."""
+    position = {a: i for i, a in enumerate(article_ids)}
+    relations = [r for r in store.stored_relations(article_ids) if r.label in wanted]
+    relations.sort(key=lambda r: (position[r.later.article_id], r.later.span.start, r.earlier.span.start))
+    by_id = {a.id: a for a in store.articles({x for r in relations for x in (r.earlier.article_id, r.later.article_id)})}
+    resolved = store.resolve(thread_id)
+    return [relation_dict(r, by_id[r.earlier.article_id], by_id[r.later.article_id], resolved) for r in relations]
+
+
+def reanalyze(store: "Store", *, on_article: Callable[[int, int], None] | None = None, batch: int = 200) -> int:
+    """Recompute every stored claim and relation (after a rule change), in arrival order; returns the count.
+
+    Claims are extracted again from the stored analyses; each batch of articles
+    is written in one transaction.
+    """
+    order = store.related_article_order()
+    with store.transaction():
+        store.clear_relations()
+    matcher = IncrementalMatcher(store)
+    done = 0
+    for lo in range(0, len(order), batch):
+        part = order[lo : lo + batch]
+        with store.transaction():
+            for article in store.articles(part):
+                analysis = store.analysis(article.id) or Analysis(article_id=article.id)
+                analysis.claims = extract_claims(article, analysis)
+                store.save_analysis(analysis)
+                assignment = store.assignment(article.id) or {}
+                matcher.add(article, analysis, assignment.get("thread_id", ""), assignment.get("duplicate_of"))
+                done += 1
+                if on_article:
+                    on_article(done, len(order))
+    return len(order)

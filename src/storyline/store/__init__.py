@@ -20,6 +20,7 @@ import numpy as np
 
 from ..errors import StorylineError
 from ..model import Analysis, Article, Event, Thread, analysis_from_dict, entity_id, to_dict
+from .claims import ClaimStore
 from .exports import ExportReads
 from .follow import FollowStore
 from .reads import ReadModels
@@ -33,7 +34,7 @@ def default_path() -> str:
     return os.environ.get("STORYLINE_DB") or DEFAULT_DB
 
 
-class Store(ReadModels, ExportReads, FollowStore):
+class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
     """A storyline store in one SQLite file (``":memory:"`` for a throwaway one)."""
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, readonly: bool = False):

@@ -174,4 +174,40 @@ MIGRATIONS: list[str] = [
         seen_at TEXT NOT NULL
     );
     """,
+    # 7: claims extracted at ingest (spans into the article text), the keys that find candidate earlier
+    # claims (entity name words, dates), the relations between claims, and which articles have been related
+    """
+    CREATE TABLE claims (
+        id TEXT PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        speaker TEXT,
+        polarity TEXT NOT NULL,
+        date TEXT
+    );
+    CREATE INDEX claims_article ON claims(article_id);
+    CREATE TABLE claim_keys (
+        key TEXT NOT NULL,
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        PRIMARY KEY (key, article_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX claim_keys_article ON claim_keys(article_id);
+    CREATE TABLE claim_relations (
+        earlier_claim TEXT NOT NULL,
+        later_claim TEXT NOT NULL,
+        earlier_article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        later_article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        label TEXT NOT NULL,
+        score REAL NOT NULL,
+        cue TEXT,
+        PRIMARY KEY (earlier_claim, later_claim)
+    );
+    CREATE INDEX claim_relations_later ON claim_relations(later_article);
+    CREATE INDEX claim_relations_earlier ON claim_relations(earlier_article);
+    CREATE TABLE claims_related (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE
+    );
+    """,
 ]
