@@ -309,3 +309,25 @@ def test_serve_takes_the_token_from_a_file_or_the_environment(tmp_path):
     empty.write_text("\n")
     r = _cli("serve", "--db", str(tmp_path / "s.db"), "--token-file", str(empty))
     assert r.returncode == 1 and "the token file is empty" in r.stderr
+
+
+def test_stores_opened_at_once_on_a_new_file_all_open(tmp_path):
+    """Switching a new store to WAL needs the file to itself: openers take turns instead of failing 'database is locked'."""
+    errors: list[str] = []
+    for trial in range(20):
+        path = str(tmp_path / f"new-{trial}.db")
+
+        def open_it(path: str = path) -> None:
+            try:
+                Store(path).close()
+            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(repr(exc))
+
+        threads = [threading.Thread(target=open_it) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    assert errors == []
+    with Store(str(tmp_path / "new-0.db")) as store:
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

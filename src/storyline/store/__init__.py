@@ -54,7 +54,7 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
             self.db.execute("PRAGMA busy_timeout = 30000")
             if not readonly:
                 if self.path != ":memory:":
-                    self.db.execute("PRAGMA journal_mode = WAL")
+                    self._use_wal()
                 self.db.execute("PRAGMA synchronous = NORMAL")
                 self._migrate()
         except sqlite3.DatabaseError as exc:
@@ -66,6 +66,18 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
     @property
     def version(self) -> int:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _use_wal(self) -> None:
+        """Switch a new store to write-ahead logging, once.
+
+        Changing the journal mode needs the file to itself and SQLite does not wait
+        for it (no busy handler), so two processes opening a new store at once take
+        the writer lock for it; a store already in WAL mode needs nothing.
+        """
+        if self.db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+            return
+        with self.writer():
+            self.db.execute("PRAGMA journal_mode = WAL")
 
     def _migrate(self) -> None:
         if len(MIGRATIONS) <= self.version:
