@@ -331,3 +331,18 @@ def test_stores_opened_at_once_on_a_new_file_all_open(tmp_path):
     assert errors == []
     with Store(str(tmp_path / "new-0.db")) as store:
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_page_that_is_only_a_menu_is_not_an_article():
+    from storyline.errors import InputError
+    from storyline.ingest.html import extract_html
+
+    menu = (
+        "<html><head><title>Example News</title></head><body><nav><ul><li><a href='/'>Home</a></li>"
+        "<li><a href='/news'>News</a></li><li><a href='/sport'>Sport</a></li></ul></nav>"
+        "<div><p>Menu</p><p>Home</p><p>Contact us</p></div></body></html>"
+    )
+    with pytest.raises(InputError, match="only menu or link labels"):
+        extract_html(menu, url="https://example.org/")
+    short_report = menu.replace("<p>Contact us</p>", "<p>The council approved the new bridge over the river on Monday night.</p>")
+    assert "approved the new bridge" in extract_html(short_report, url="https://example.org/b").text

@@ -77,6 +77,8 @@ def extract_page(html: str | bytes, *, url: str | None, origin: str, options: di
     publishers = [*md.publishers, *([doc.sitename] if doc.sitename else [])]
     title = md.title or clean_title(doc.title, publishers, host)
     text = strip_leading_title(paragraphs_to_text(doc.text), [t for t in [title, doc.title, *md.title_variants] if t])
+    if is_navigation(text):
+        raise Unreadable("no article text found in the page (only menu or link labels)")
     published = md.published
     if published is None:
         try:
@@ -119,6 +121,17 @@ def choose_language(text: str, declared: str | None) -> str | None:
     if detected and (probability >= LANGUAGE_CONFIDENCE or not declared):
         return detected
     return declared or detected
+
+
+#: A text whose longest line is shorter than this (in words), and that is short overall, is a menu, not prose.
+NAV_LINE_WORDS, NAV_TOTAL_WORDS = 6, 40
+
+
+def is_navigation(text: str) -> bool:
+    """Whether ``text`` is only labels ("Home", "News", "Contact us"): no line reads as a sentence."""
+    lines = [line.split() for line in text.splitlines() if line.strip()]
+    longest = max((len(words) for words in lines), default=0)
+    return longest < NAV_LINE_WORDS and sum(len(words) for words in lines) < NAV_TOTAL_WORDS
 
 
 def extract_html(html: str | bytes, url: str | None = None) -> Article:
