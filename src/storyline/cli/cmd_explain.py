@@ -152,10 +152,9 @@ def eval_timelines(
     from rich.progress import Progress
     from rich.table import Table
 
+    from ..analyze.timex import day_mentions as finder
     from ..evaluation import tls
-    from ..explain import _dates
 
-    finder = _dates.default_day_finder()
     if not any(data.glob("*/timelines.jsonl")):
         fail(f"{data}: no */timelines.jsonl")
     with Progress(transient=True) as progress:
