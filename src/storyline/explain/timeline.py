@@ -28,7 +28,7 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -331,16 +331,11 @@ def key_dates(
     return sorted(timeline, key=lambda t: t.date)
 
 
-def build_timeline(
-    articles: Iterable[Mapping | TimelineDoc],
-    n_dates: int = 10,
-    n_sentences: int = 1,
-    keywords: Sequence[str] | None = None,
-    *,
-    start: str | dt.date | None = None,
-    end: str | dt.date | None = None,
-    day_finder: DayFinder | None = None,
-) -> Timeline:
-    """:func:`key_dates` in the news-tls format ``[(date, [sentence, ...]), ...]``."""
-    found = key_dates(articles, n_dates, n_sentences, keywords, start=start, end=end, day_finder=day_finder)
+def as_pairs(found: Sequence[TimelineDate]) -> Timeline:
+    """Key dates in the news-tls format ``[(date, [sentence, ...]), ...]``."""
     return [(t.date, [e.text for e in t.sentences]) for t in found]
+
+
+def build_timeline(articles: Iterable[Mapping | TimelineDoc], *args: Any, **kwargs: Any) -> Timeline:
+    """:func:`key_dates` (same parameters) in the news-tls format ``[(date, [sentence, ...]), ...]``."""
+    return as_pairs(key_dates(articles, *args, **kwargs))
