@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install demo test lint bench lock clean
+.PHONY: install demo test lint bench lock clean postgres
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,12 +23,17 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
+# The PostgreSQL backend's tests start a throwaway server from Debian's postgresql package.
+PG_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
+postgres:
+	@test -n "$(PG_INITDB)" || ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql)
+
 demo: install
 	HF_HUB_OFFLINE=1 $(BIN)/storyline demo
 	@echo "(the commands above are in $(BIN): activate it with 'source $(BIN)/activate')"
 
 # Lint and types first (seconds), then the tests, then the evaluation gate.
-test: install $(CHROMIUM) lint
+test: install $(CHROMIUM) postgres lint
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
 	HF_HUB_OFFLINE=1 $(BIN)/storyline eval gate
 
@@ -46,7 +51,7 @@ bench: install
 # Re-pin every dependency with hashes (needs the registry; run after editing pyproject.toml).
 lock:
 	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra ray --extra postgres --python-version 3.11 --generate-hashes -o requirements.lock
 
 clean:
 	rm -rf $(VENV) out build *.egg-info src/*.egg-info
