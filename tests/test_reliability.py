@@ -346,3 +346,17 @@ def test_a_page_that_is_only_a_menu_is_not_an_article():
         extract_html(menu, url="https://example.org/")
     short_report = menu.replace("<p>Contact us</p>", "<p>The council approved the new bridge over the river on Monday night.</p>")
     assert "approved the new bridge" in extract_html(short_report, url="https://example.org/b").text
+
+
+def test_a_page_of_200000_paragraphs_is_cut_to_its_first_elements():
+    from storyline.ingest.html import MAX_PAGE_ELEMENTS, extract_html
+
+    html = "<html><head><title>Long</title></head><body>" + "".join(f"<p>Paragraph {i} of a long page.</p>" for i in range(200_000)) + "</body></html>"
+    start = time.perf_counter()
+    article = extract_html(html)
+    assert time.perf_counter() - start < 20  # 200,000 paragraphs took over 30 s before the cut
+    assert article.meta["elements_dropped"] == 200_001 - MAX_PAGE_ELEMENTS  # the <body> and its paragraphs
+    assert "Paragraph 0 of" in article.text and "Paragraph 19998 of" in article.text
+    assert "Paragraph 20000 of" not in article.text
+    small = extract_html("<html><body>" + "<p>A sentence of a short page about the council.</p>" * 5 + "</body></html>")
+    assert "elements_dropped" not in small.meta

@@ -86,3 +86,24 @@ def test_concurrent_ingests_while_reading_double_nothing(client, db):
         titles = [a.title for a in store.articles() if a.title.startswith("Ferry")]
         assert sorted(titles) == sorted(r["title"] for r in records)
         assert store.db.execute("SELECT count(*) FROM assignments a JOIN articles b ON b.id = a.article_id WHERE b.title LIKE 'Ferry%'").fetchone()[0] == 5
+
+
+def test_a_client_that_never_finishes_its_headers_is_closed(tmp_path):
+    import socket
+
+    from storyline.web.security import HeaderTimeoutProtocol
+
+    class Quick(HeaderTimeoutProtocol):
+        header_timeout = 0.5
+
+    app = create_app(str(tmp_path / "s.db"))
+    with serve(app, http=Quick, timeout_keep_alive=30) as live:
+        host, port = live.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=5) as slow:
+            slow.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # the head never ends
+            start = time.monotonic()
+            assert slow.recv(1024) == b""  # closed by the server, not by our 5 s timeout
+            assert time.monotonic() - start < 3
+        with socket.create_connection((host, int(port)), timeout=5) as fine:  # a whole head is answered
+            fine.sendall(b"GET /api/threads HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            assert fine.recv(1024).startswith(b"HTTP/1.1 200")

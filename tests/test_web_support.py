@@ -38,12 +38,12 @@ def build_store(path: Path, seeds: Path, demo: bool = False) -> Path:
 class LiveServer:
     """A uvicorn server on 127.0.0.1 (a free port) in a background thread."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app, **config) -> None:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2))
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2, **config))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
     def __enter__(self) -> "LiveServer":
@@ -62,6 +62,6 @@ class LiveServer:
 
 
 @contextmanager
-def serve(app) -> Iterator[LiveServer]:
-    with LiveServer(app) as live:
+def serve(app, **config) -> Iterator[LiveServer]:
+    with LiveServer(app, **config) as live:
         yield live

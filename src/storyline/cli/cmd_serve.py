@@ -39,6 +39,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         from ..store import default_path
         from ..web import create_app
         from ..web.app import DB_ENV, TOKEN_ENV
+        from ..web.security import HeaderTimeoutProtocol
 
         if token_file is not None:
             if token:
@@ -59,9 +60,11 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         typer.echo(f"storyline: serving {path} at http://{shown}:{port}/")
         if not token:
             console.print("writing is disabled (no --token / STORYLINE_TOKEN)", highlight=False)
-        # A client that sends nothing for 5 s on an idle connection is closed; Guard bounds the body read.
+        # A client that sends nothing for 5 s on an idle connection is closed, one that takes more than
+        # HEADER_TIMEOUT to send its headers too; Guard bounds the body read.
         options: dict[str, Any] = dict(
-            host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5, timeout_keep_alive=5
+            host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5, timeout_keep_alive=5,
+            http=HeaderTimeoutProtocol,
         )
         if workers == 1:
             uvicorn.run(web, **options)

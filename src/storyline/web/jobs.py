@@ -1,6 +1,6 @@
 """Ingest as background jobs: ``POST /api/jobs`` answers at once with a job id, ``GET /api/jobs/{id}`` its status.
 
-One worker thread per server process runs the jobs one after another through the
+One ingest process per server process runs the jobs one after another through the
 store's single writer (:meth:`storyline.store.Store.writer` serialises the processes
 of ``serve --workers N``); the request threads only read, so pages and API reads are
 answered while a job runs. ``POST /api/ingest`` is a job that the request waits for.
@@ -10,6 +10,7 @@ process answers for any job.
 
 from __future__ import annotations
 
+import multiprocessing
 import queue
 import secrets
 import threading
@@ -37,14 +38,21 @@ class JobStatus(BaseModel):
 
 
 class Jobs:
-    """The job queue of one server process and the thread that works through it."""
+    """The job queue of one server process and the ingest process that works through it.
+
+    Jobs run in a child process (started on the first job, restarted if it dies), so the
+    analysis never competes with the request threads for the interpreter; the child
+    writes each job's status to the jobs table and tells this process when one ends.
+    """
 
     def __init__(self, state: WebState):
         self.state = state
-        self._queue: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self._ctx = multiprocessing.get_context("spawn")
         self._done: dict[str, threading.Event] = {}
         self._store: Store | None = None
-        self._thread: threading.Thread | None = None
+        self._process: Any = None
+        self._inbox: Any = None
+        self._outbox: Any = None
         self._lock = threading.Lock()
 
     def _jobs_store(self) -> Store:
@@ -52,49 +60,82 @@ class Jobs:
             self._store = Store(self.state.stores.path)
         return self._store
 
+    def _ensure_worker(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            return
+        self._inbox, self._outbox = self._ctx.Queue(), self._ctx.Queue()
+        self._process = self._ctx.Process(
+            target=_work, args=(self.state.stores.path, self._inbox, self._outbox), name="storyline-jobs", daemon=True
+        )
+        self._process.start()
+        threading.Thread(target=self._listen, args=(self._process, self._outbox), name="storyline-jobs-listener", daemon=True).start()
+
     def submit(self, body: Any) -> str:
         job_id = f"job-{secrets.token_hex(8)}"
+        payload = ("inputs", list(body.inputs)) if isinstance(body, IngestInputs) else ("records", body)
         with self._lock:
             self._jobs_store().create_job(job_id)
             self._done[job_id] = threading.Event()
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._work, name="storyline-jobs", daemon=True)
-                self._thread.start()
-        self._queue.put((job_id, body))
+            self._ensure_worker()
+            self._inbox.put((job_id, payload))
         return job_id
 
     def wait(self, job_id: str, timeout: float | None = None) -> bool:
         event = self._done.get(job_id)
         return True if event is None else event.wait(timeout)
 
-    def _work(self) -> None:
-        from ..errors import StorylineError
+    def _finish(self, job_id: str) -> None:
+        event = self._done.pop(job_id, None)
+        if event is not None:
+            event.set()
 
+    def _listen(self, process: Any, outbox: Any) -> None:
+        """Wake the waiters of each job the child finishes; if the child dies, fail the jobs it held."""
         while True:
-            job_id, body = self._queue.get()
-            with self._lock:
-                jobs = self._jobs_store()
-                jobs.update_job(job_id, "running")
             try:
-                with self.state.stores.write_lock:
-                    corpus = self.state.stores.writer()
-                    if isinstance(body, IngestInputs):
-                        report = corpus.ingest(body.inputs, local_files=False)
-                    else:
-                        report = corpus.add_records(body, origin="request")
-                result = {k: getattr(report, k) for k in IngestResult.model_fields}
-                with self._lock:
-                    jobs.update_job(job_id, "done", report=result)
-            except StorylineError as exc:
-                with self._lock:
-                    jobs.update_job(job_id, "failed", error=str(exc))
-            except Exception as exc:  # noqa: BLE001 - a job that fails says why and the worker goes on
-                with self._lock:
-                    jobs.update_job(job_id, "failed", error=f"{type(exc).__name__}: {exc}")
-            finally:
-                event = self._done.pop(job_id, None)
-                if event is not None:
-                    event.set()
+                self._finish(outbox.get(timeout=0.5))
+                continue
+            except queue.Empty:
+                pass
+            except (EOFError, OSError):
+                pass
+            if process.is_alive():
+                continue
+            with self._lock:
+                if self._process is process:
+                    self._process = None
+                jobs = self._jobs_store()
+                for job_id in list(self._done):
+                    row = jobs.job(job_id)
+                    if row is not None and row["status"] in ("queued", "running"):
+                        jobs.update_job(job_id, "failed", error=f"the ingest worker stopped (exit code {process.exitcode})")
+                    self._finish(job_id)
+            return
+
+
+def _work(path: str, inbox: Any, outbox: Any) -> None:
+    """The ingest process: one corpus writer, the jobs one after another."""
+    from ..corpus import Corpus
+    from ..errors import StorylineError
+
+    jobs = Store(path)
+    corpus: Corpus | None = None
+    while True:
+        job_id, (kind, body) = inbox.get()
+        jobs.update_job(job_id, "running")
+        try:
+            if corpus is None:
+                corpus = Corpus(path)
+            if kind == "inputs":
+                report = corpus.ingest(body, local_files=False)
+            else:
+                report = corpus.add_records(body, origin="request")
+            jobs.update_job(job_id, "done", report={k: getattr(report, k) for k in IngestResult.model_fields})
+        except StorylineError as exc:
+            jobs.update_job(job_id, "failed", error=str(exc))
+        except Exception as exc:  # noqa: BLE001 - a job that fails says why and the worker goes on
+            jobs.update_job(job_id, "failed", error=f"{type(exc).__name__}: {exc}")
+        outbox.put(job_id)
 
 
 def jobs_of(state: WebState) -> Jobs:

@@ -6,6 +6,9 @@ import asyncio
 import json
 from typing import Any, Awaitable, Callable
 
+import h11
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
 Scope = dict[str, Any]
 Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -114,3 +117,52 @@ class Guard:
         except asyncio.TimeoutError:
             if not started:
                 await _send_json(send_secured, 504, f"request took over {limit:g} s")
+
+
+
+#: Seconds a client has to send a request's line and headers (a slow-headers client is closed).
+HEADER_TIMEOUT = 10.0
+
+
+class HeaderTimeoutProtocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol with a deadline for the request head.
+
+    uvicorn closes an idle keep-alive connection but waits for ever on a client that
+    connects and sends its headers slowly or not at all. This protocol closes a
+    connection whose request line and headers have not all arrived
+    :attr:`header_timeout` seconds after it opened or after its last response.
+    """
+
+    header_timeout = HEADER_TIMEOUT
+    _header_deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)
+        self._arm_header_deadline()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._arm_header_deadline()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.conn.their_state is not h11.IDLE:  # the head is in: the body has its own limits (Guard)
+            self._cancel_header_deadline()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_header_deadline()
+        super().connection_lost(exc)
+
+    def _arm_header_deadline(self) -> None:
+        self._cancel_header_deadline()
+        self._header_deadline = self.loop.call_later(self.header_timeout, self._header_deadline_passed)
+
+    def _cancel_header_deadline(self) -> None:
+        if self._header_deadline is not None:
+            self._header_deadline.cancel()
+            self._header_deadline = None
+
+    def _header_deadline_passed(self) -> None:
+        self._header_deadline = None
+        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            self.transport.close()
