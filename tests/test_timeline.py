@@ -98,11 +98,18 @@ def test_timeline_picks_the_most_mentioned_dates():
 
 
 def test_timeline_keywords_filter_summaries():
-    tl = build_timeline(_synthetic_articles(), n_dates=5, n_sentences=2, keywords=["oil"])
+    tl = build_timeline(_synthetic_articles(), n_dates=3, n_sentences=2, keywords=["oil"])
     assert "2010-06-09" not in {d for d, _ in tl}  # only football sentences speak of 9 June
     assert all("oil" in s.lower() for _, sents in tl for s in sents)
-    assert len(tl) <= 5 and all(len(s) <= 2 for _, s in tl)
+    assert len(tl) == 3 and all(len(s) <= 2 for _, s in tl)
     assert [d for d, _ in tl] == sorted(d for d, _ in tl)
+
+
+def test_off_topic_dates_only_fill_a_short_timeline():
+    # three dates have sentences with the keyword; a fourth can only come from the football sentences
+    tl = build_timeline(_synthetic_articles(), n_dates=4, keywords=["oil"])
+    assert [d for d, _ in tl] == ["2010-04-20", "2010-06-01", "2010-06-09", "2010-07-15"]
+    assert "football" in dict(tl)["2010-06-09"][0]
 
 
 def test_timeline_window_limits_dates():
