@@ -60,9 +60,10 @@ def timeline(
     """Summarise a stored thread, or a stream of dated articles, as a timeline of key dates."""
     from ..config import StorylineConfig
     from ..errors import InputError, StorylineError
-    from ..explain.timeline import build_timeline
+    from ..explain.timeline import TimelineDoc, build_timeline, docs_from_store
 
     settings: StorylineConfig | None = None
+    articles: list[dict] | list[TimelineDoc]
 
     if (thread is None) == (jsonl is None):
         usage_error("give either a THREAD id or --jsonl FILE")
@@ -78,7 +79,7 @@ def timeline(
             ids = store.story_article_ids(thread)
             if not ids:
                 fail(f"story {thread!r}: no such thread or event")
-            articles = [{"id": a.id, "time": a.date, "text": a.text} for a in store.articles(ids) if a.date]
+            articles = docs_from_store(store, ids)
     else:
         try:
             articles = _read_articles(jsonl or "-")

@@ -140,6 +140,16 @@ def doc_from_analysis(article: Article, analysis: Analysis | None, event: str | 
     return TimelineDoc(article.id, pub, article.text, [Span(*s) for s in analysis.sentences], days, months, event)
 
 
+def docs_from_store(store: Any, article_ids: Sequence[str]) -> list[TimelineDoc]:
+    """Timeline inputs of stored articles: their stored analyses (no parsing) and the events they belong to.
+
+    ``store`` is a :class:`storyline.store.Store`; articles without a date or an analysis are left out.
+    """
+    events = store.article_events(article_ids)
+    return [d for a in store.articles(article_ids)
+            if (d := doc_from_analysis(a, store.analysis(a.id), events.get(a.id))) is not None]
+
+
 def _as_docs(articles: Iterable[Mapping | TimelineDoc], day_finder: DayFinder | None) -> Iterable[TimelineDoc]:
     for n, art in enumerate(articles):
         if isinstance(art, TimelineDoc):
