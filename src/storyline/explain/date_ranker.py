@@ -172,7 +172,7 @@ def date_features(
             pub_count.get(d, 0) / n_art,
             pub_count.get(d + dt.timedelta(days=1), 0) / n_art,
             math.log1p(burst / (BURST_DAYS * rate)),
-            (burst - prior) / (burst + prior + 1),
+            (burst - prior) / (burst + prior + rate),  # smoothed by the mean daily rate, so scale-free
             float(burst),  # ranked below
             len(lead[d]) / n_art,
             cues[d] / n_mentions[d] if n_mentions[d] else 0.0,
