@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from storyline.cli import app
 from storyline.evaluation.tls import PRF, align_rouge, date_prf, mean_prf, rouge_tokens
 from storyline.analyze.timex import day_mentions as tagger_days
-from storyline.explain.timeline import build_timeline, resolve_keywords, dated_sentences
+from storyline.explain.date_ranker import FEATURES, DateRanker, fit_ranker, load_ranker
+from storyline.explain.timeline import (
+    build_timeline, dated_sentences, doc_from_text, key_dates, rank_dates, read_story, resolve_keywords,
+)
 
 
 def test_date_f1_by_hand():
@@ -98,11 +102,18 @@ def test_timeline_picks_the_most_mentioned_dates():
 
 
 def test_timeline_keywords_filter_summaries():
-    tl = build_timeline(_synthetic_articles(), n_dates=5, n_sentences=2, keywords=["oil"])
+    tl = build_timeline(_synthetic_articles(), n_dates=3, n_sentences=2, keywords=["oil"])
     assert "2010-06-09" not in {d for d, _ in tl}  # only football sentences speak of 9 June
     assert all("oil" in s.lower() for _, sents in tl for s in sents)
-    assert len(tl) <= 5 and all(len(s) <= 2 for _, s in tl)
+    assert len(tl) == 3 and all(len(s) <= 2 for _, s in tl)
     assert [d for d, _ in tl] == sorted(d for d, _ in tl)
+
+
+def test_off_topic_dates_only_fill_a_short_timeline():
+    # three dates have sentences with the keyword; a fourth can only come from the football sentences
+    tl = build_timeline(_synthetic_articles(), n_dates=4, keywords=["oil"])
+    assert [d for d, _ in tl] == ["2010-04-20", "2010-06-01", "2010-06-09", "2010-07-15"]
+    assert "football" in dict(tl)["2010-06-09"][0]
 
 
 def test_timeline_window_limits_dates():
@@ -136,3 +147,104 @@ def test_timeline_cli_rejects_bad_jsonl(tmp_path):
 def test_multiword_keyword_kept_when_present():
     sents = dated_sentences([_article(1, "2010-05-01", "The oil spill grew again.")])
     assert resolve_keywords(["oil spill", "tsunami"], sents) == ["oil spill"]
+
+
+# -- the learned date ranker and the summaries per date --------------------------------------------------------
+
+def _event_story() -> list[dict]:
+    arts = []
+    # 3 March: the day the bridge collapsed, told in the lead of every later article
+    for i in range(6):
+        pub = (dt.date(2012, 3, 4) + dt.timedelta(days=2 * i)).isoformat()
+        arts.append(_article(i, pub, f"The bridge collapsed on 3 March, killing four people.\nEngineers inspected the river bank on day {i}.\n"
+                                     "Traffic was diverted.\nResidents waited.\nShops stayed shut.\nOfficials said more would follow."))
+    # 9 March: named once, in passing, at the end of one long article
+    arts.append(_article(10, "2012-03-14", "Repairs of the bridge went on.\nCrews worked at night.\nThe mayor visited.\nFunds were found.\n"
+                                           "Talks went on.\nA meeting about the bridge budget took place on 9 March."))
+    return arts
+
+
+def test_a_day_something_happened_ranks_above_a_date_in_passing():
+    story = read_story(_event_story(), ["bridge"])
+    ranked = rank_dates(story)
+    assert dt.date(2012, 3, 3) in ranked and dt.date(2012, 3, 9) in ranked
+    assert ranked.index(dt.date(2012, 3, 3)) < ranked.index(dt.date(2012, 3, 9))
+    assert [t.date for t in key_dates(_event_story(), n_dates=1, keywords=["bridge"])] == ["2012-03-03"]
+
+
+def test_summary_sentences_carry_a_time_expression_of_their_date():
+    arts = {a["id"]: a for a in _synthetic_articles()}
+    found = key_dates(list(arts.values()), n_dates=3, n_sentences=2, keywords=["oil"])
+    assert found
+    for t in found:
+        for e in t.sentences:
+            art = arts[e.article_id]
+            text = art["text"]
+            assert text[e.span.start : e.span.end] == e.text  # the evidence span slices the article to the sentence
+            days = {d.isoformat() for s, _, d in tagger_days(text, dt.date.fromisoformat(art["time"]))
+                    if e.span.start <= s < e.span.end}
+            assert t.date in days, (t.date, e.text)
+
+
+def test_a_date_only_published_on_gets_no_summary_from_its_leads():
+    # the articles of 12 May name no day; their lead is not a sentence about 12 May
+    arts = [_article(i, "2010-05-12", "Oil reached the marshes.\nBP shares fell.") for i in range(5)]
+    arts.append(_article(9, "2010-05-20", "The oil rig exploded on 20 April."))
+    assert [t.date for t in key_dates(arts, n_dates=5, keywords=["oil"])] == ["2010-04-20"]
+
+
+def test_wire_copies_are_summarised_once():
+    wire = "Rescuers pulled two survivors from the rubble on 12 January, officials said."
+    arts = [_article(i, "2010-01-13", f"{wire}\nMore news from outlet {i}.") for i in range(5)]
+    arts.append(_article(7, "2010-01-14", "On 12 January the earthquake struck the capital, officials said."))
+    found = key_dates(arts, n_dates=1, n_sentences=2)
+    assert [t.date for t in found] == ["2010-01-12"]
+    texts = [e.text for e in found[0].sentences]
+    assert len(texts) == 2 and texts.count(wire) == 1
+    assert any("earthquake" in t for t in texts)
+
+
+def test_key_dates_name_the_event_of_the_articles_that_speak_of_them():
+    docs = []
+    for a in _synthetic_articles():
+        capping = a["id"] in {"10", "11", "12", "13"}  # the articles about the capping (see _synthetic_articles)
+        doc = doc_from_text(a["id"], a["time"], a["text"], event="ev-capping" if capping else "ev-blast")
+        assert doc is not None
+        docs.append(doc)
+    found = {t.date: t.event for t in key_dates(docs, n_dates=2, keywords=["oil"])}
+    assert found == {"2010-04-20": "ev-blast", "2010-07-15": "ev-capping"}
+    # without events, none is named
+    assert all(t.event is None for t in key_dates(_synthetic_articles(), n_dates=2, keywords=["oil"]))
+
+
+def test_ranker_features_do_not_grow_with_the_size_of_the_story():
+    once = read_story(_synthetic_articles(), ["oil"])
+    twice = read_story(_synthetic_articles() + [dict(a, id=a["id"] + "b") for a in _synthetic_articles()], ["oil"])
+    assert once.candidates == twice.candidates
+    np.testing.assert_allclose(once.features, twice.features)
+    assert rank_dates(once) == rank_dates(twice)
+
+
+def test_ranker_is_loaded_from_json_and_refuses_other_features(tmp_path):
+    shipped = load_ranker()
+    assert shipped.features == list(FEATURES) and len(shipped.weights) == len(FEATURES)
+    again = DateRanker.from_json(shipped.to_json())
+    story = read_story(_synthetic_articles(), ["oil"])
+    np.testing.assert_allclose(again.score(story.features), shipped.score(story.features))
+    other = DateRanker(["after"], [0.0], [1.0], [1.0])
+    with pytest.raises(ValueError, match="features"):
+        other.score(story.features)
+    bad = tmp_path / "ranker.json"
+    bad.write_text("{}", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a date ranker model"):
+        load_ranker(str(bad))
+
+
+def test_fit_ranker_learns_which_dates_matter():
+    rng = np.random.default_rng(0)
+    X = rng.random((200, len(FEATURES)))
+    y = (X[:, FEATURES.index("after")] > 0.6).astype(int)
+    ranker = fit_ranker(X, y, c=1.0)
+    s = ranker.score(X)
+    assert s[y == 1].mean() > s[y == 0].mean()
+    assert ranker.weights[FEATURES.index("after")] == max(ranker.weights)

@@ -81,6 +81,14 @@ def test_timeline_entries_point_at_evidence(client, elton):
         ev = e["evidence"][0]
         article = client.get(f"/api/articles/{ev['article_id']}").json()["article"]
         assert article["text"][ev["span"][0] : ev["span"][1]] == ev["text"]
+    # key dates, summarised from the stored analyses, name an event of the thread and point at their sentences
+    keys = [e for e in entries if e["kind"] == "key"]
+    events = {ev["id"] for ev in client.get(f"/api/threads/{elton['id']}/events").json()}
+    assert keys and all(e["event_id"] in events for e in keys)
+    for e in keys:
+        for ev in e["evidence"]:
+            article = client.get(f"/api/articles/{ev['article_id']}").json()["article"]
+            assert article["text"][ev["span"][0] : ev["span"][1]] == ev["text"]
 
 
 def test_corrections_endpoint_answers(client, elton):

@@ -60,9 +60,10 @@ def timeline(
     """Summarise a stored thread, or a stream of dated articles, as a timeline of key dates."""
     from ..config import StorylineConfig
     from ..errors import InputError, StorylineError
-    from ..explain.timeline import build_timeline
+    from ..explain.timeline import TimelineDoc, build_timeline, docs_from_store
 
     settings: StorylineConfig | None = None
+    articles: list[dict] | list[TimelineDoc]
 
     if (thread is None) == (jsonl is None):
         usage_error("give either a THREAD id or --jsonl FILE")
@@ -78,7 +79,7 @@ def timeline(
             ids = store.story_article_ids(thread)
             if not ids:
                 fail(f"story {thread!r}: no such thread or event")
-            articles = [{"id": a.id, "time": a.date, "text": a.text} for a in store.articles(ids) if a.date]
+            articles = docs_from_store(store, ids)
     else:
         try:
             articles = _read_articles(jsonl or "-")
@@ -147,20 +148,26 @@ def eval_stance(
 def eval_timelines(
     data: Path = typer.Option(shared_data("timelines", "t17"), "--data", help="Folder of collections."),
     as_json: bool = typer.Option(False, "--json", help="Print per-timeline results as JSON."),
+    train: bool = typer.Option(
+        False, "--train", help="Train the date ranker (leave-one-story-out figures first), write it, then score it."
+    ),
+    out: Optional[Path] = typer.Option(None, "--out", help="With --train: where to write the model [default: the shipped one]."),
 ) -> None:
     """Date F1 and alignment ROUGE-1/2 (align+ m:1) of timelines built for each gold timeline."""
     from rich.progress import Progress
     from rich.table import Table
 
-    from ..analyze.timex import day_mentions as finder
     from ..evaluation import tls
 
     if not any(data.glob("*/timelines.jsonl")):
         fail(f"{data}: no */timelines.jsonl")
+    ranker = None
+    if train:
+        ranker = _train_date_ranker(data, out, as_json)
     with Progress(transient=True) as progress:
         task = progress.add_task("building timelines", total=len(list(data.glob("*/timelines.jsonl"))))
-        results = tls.evaluate_dataset(data, day_finder=finder,
-                                       progress=lambda i, n, name: progress.update(task, completed=i))
+        results = tls.evaluate_dataset(data, progress=lambda i, n, name: progress.update(task, completed=i),
+                                       ranker=ranker)
     dates = tls.mean_prf([r.dates for r in results])
     r1 = tls.mean_prf([r.rouge[1] for r in results])
     r2 = tls.mean_prf([r.rouge[2] for r in results])
@@ -171,12 +178,44 @@ def eval_timelines(
         typer.echo(json.dumps({"mean": {"date": dates.as_dict(), "rouge_1": r1.as_dict(), "rouge_2": r2.as_dict()},
                                "timelines": rows}, indent=2))
         return
-    table = Table("collection", "dates", "k", "date F1", "AR-1 F", "AR-2 F", "s")
+    table = Table("collection", "dates", "k", "date F1", "AR-1 F", "AR-2 F", "s",
+                  title="dev: the shipped ranker, trained on these collections" if ranker is None else
+                  "dev: the ranker just trained on all these collections")
     for r in results:
         table.add_row(r.collection, str(r.n_dates), str(r.n_sentences), f"{r.dates.f1:.3f}",
                       f"{r.rouge[1].f1:.3f}", f"{r.rouge[2].f1:.3f}", f"{r.seconds:.1f}")
     table.add_row("mean (F of mean P, R)", "", "", f"{dates.f1:.3f}", f"{r1.f1:.3f}", f"{r2.f1:.3f}", "", style="bold")
     stdout_console().print(table)
+
+
+def _train_date_ranker(data: Path, out: Optional[Path], quiet: bool):
+    """Leave-one-story-out figures, then the ranker fit on every collection, written to ``out``."""
+    from rich.table import Table
+
+    from ..explain.date_ranker import MODEL_PATH
+    from ..evaluation import train_date_ranker as tdr
+
+    console = stdout_console() if not quiet else None
+    report = tdr.train(tdr.load_stories(data))
+    target = out or MODEL_PATH
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(report.ranker.to_json() + "\n", encoding="utf-8")
+    except OSError as exc:
+        fail(f"{target}: cannot write the model ({exc.strerror or exc})")
+    if console:
+        table = Table("collection", "held-out story", "C, balanced", "date F1", "AR-1 F", "AR-2 F",
+                      title="leave-one-story-out: each story scored by a ranker trained on the others")
+        for r in report.cross_validated:
+            story = tdr.story_of(r.collection)
+            table.add_row(r.collection, story, str(report.chosen[story]), f"{r.dates.f1:.3f}", f"{r.rouge[1].f1:.3f}",
+                          f"{r.rouge[2].f1:.3f}")
+        m = report.means()
+        table.add_row("mean (F of mean P, R)", "", "", f"{m['date'].f1:.3f}", f"{m['rouge_1'].f1:.3f}",
+                      f"{m['rouge_2'].f1:.3f}", style="bold")
+        console.print(table)
+        console.print(f"wrote {target}")
+    return report.ranker
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:

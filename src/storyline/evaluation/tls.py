@@ -149,12 +149,12 @@ def read_jsonl(path) -> list:
     return [row for _, row in json_rows(path)]
 
 
-def evaluate_collection(path, day_finder=None) -> list[TimelineResult]:
+def evaluate_collection(path, day_finder=None, ranker=None) -> list[TimelineResult]:
     """Build one timeline per gold timeline of a T17-style collection folder and score it.
 
     As news-tls does: as many dates as the gold timeline, ``round(mean
     sentences per gold date)`` sentences per date, and the input limited to
-    the gold timeline's first to last date.
+    the gold timeline's first to last date. ``ranker`` defaults to the shipped date ranker.
     """
     import json
     import time
@@ -173,7 +173,8 @@ def evaluate_collection(path, day_finder=None) -> list[TimelineResult]:
         gold = [(d[:10], sents) for d, sents in gold]
         dates = sorted(d for d, _ in gold)
         k = round(sum(len(s) for _, s in gold) / len(gold))
-        pred = build_timeline(articles, len(gold), k, keywords, start=dates[0], end=dates[-1], day_finder=day_finder)
+        pred = build_timeline(articles, len(gold), k, keywords, start=dates[0], end=dates[-1], day_finder=day_finder,
+                              ranker=ranker)
         results.append(
             TimelineResult(folder.name, idx, len(gold), k, date_prf(pred, gold), align_rouge(pred, gold),
                            time.perf_counter() - t0)
@@ -181,14 +182,14 @@ def evaluate_collection(path, day_finder=None) -> list[TimelineResult]:
     return results
 
 
-def evaluate_dataset(path=DEFAULT_DATA, day_finder=None, progress=None) -> list[TimelineResult]:
+def evaluate_dataset(path=DEFAULT_DATA, day_finder=None, progress=None, ranker=None) -> list[TimelineResult]:
     """Score every collection folder (one holding ``timelines.jsonl``) under ``path``."""
     from pathlib import Path
 
     folders = sorted(p.parent for p in Path(path).glob("*/timelines.jsonl"))
     results: list[TimelineResult] = []
     for i, folder in enumerate(folders):
-        results.extend(evaluate_collection(folder, day_finder))
+        results.extend(evaluate_collection(folder, day_finder, ranker))
         if progress:
             progress(i + 1, len(folders), folder.name)
     return results

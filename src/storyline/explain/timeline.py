@@ -1,25 +1,25 @@
-"""Timeline summarisation: the most important dates of a story, each with a short summary.
+"""Timeline summarisation: the most important dates of a story, each with what happened that day.
 
 The method is the date-wise approach of news-tls (Ghalandari & Ifrim 2020):
 
-1. every sentence gets the first day-level date it mentions ("on Friday",
-   "20 April"), resolved against its article's publication date;
-2. dates are ranked by how much the collection talks about them: how many
-   articles mention them (retrospective mentions weigh more) and how many
-   were published on them (a hand-weighted stand-in for news-tls's learned
-   ranker, see :func:`date_scores`);
-3. for each top date the candidate sentences are those that mention it plus
-   the leads of articles published on it or the day after, kept when close to
-   the date's TF-IDF centroid;
-4. the summary is picked greedily so that its TF-IDF centroid stays closest to
-   the candidates' centroid, among sentences that contain a keyword.
+1. every time expression precise to the day ("on Friday", "20 April") is read
+   with its sentence, resolved against its article's publication date;
+2. candidate dates are the days some sentence names; they are ranked by the
+   learned date ranker (:mod:`storyline.explain.date_ranker`) over features of
+   how the story's articles mention them and publish around them;
+3. the summary of a date is made of the sentences whose own time expression
+   resolves to that date (not merely published that day), ranked by their
+   centrality among the other articles' candidate sentences (TF-IDF cosine),
+   near-duplicate sentences (wire copies) counted and chosen once, among
+   sentences that contain a keyword.
 
-The input is :class:`TimelineDoc`: an article's text with its sentence spans and
-the days its time expressions resolve to, read from the store
-(:func:`doc_from_analysis`) or made from raw text (:func:`doc_from_text`).
-:func:`key_dates` returns :class:`TimelineDate` entries whose sentences keep their
-evidence (article id and span); :func:`build_timeline` gives the news-tls format
-``[(date, [sentence, ...]), ...]`` in date order.
+The input is :class:`TimelineDoc`: an article's text with its sentence spans,
+the days and months its time expressions resolve to and its event, read from
+the store (:func:`doc_from_analysis`) or made from raw text
+(:func:`doc_from_text`). :func:`key_dates` returns :class:`TimelineDate`
+entries whose sentences keep their evidence (article id and span) and which name
+the event of the articles that speak of the date; :func:`build_timeline` gives
+the news-tls format ``[(date, [sentence, ...]), ...]`` in date order.
 """
 
 from __future__ import annotations
@@ -27,13 +27,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ..analyze.timex import day_mentions, parse_date
+from ..analyze.timex import day_value, find_timexes, parse_date
 from ..model import Analysis, Article, Evidence, Span
+from .date_ranker import DateRanker, Mention, date_features, load_ranker, mention_of
 from .text import sentence_spans
 
 DayFinder = Callable[[str, dt.date], list[tuple[int, int, dt.date]]]
@@ -42,18 +43,17 @@ DayFinder = Callable[[str, dt.date], list[tuple[int, int, dt.date]]]
 Timeline = list[tuple[str, list[str]]]
 """The news-tls format: ``[(date, [sentence, ...]), ...]``."""
 
-LEAD_SENTENCES = 5
-"""Undated sentences among an article's first ones count for its publication date."""
-PUB_DAYS = 2
-"""An article's lead is a candidate for its publication day and the day before."""
 MAX_SENTENCE_CHARS = 600
 KEYWORD_MIN_SHARE = 0.01
 """A keyword in fewer sentences than this share is treated as a tag, not a topic word."""
+DUPLICATE_COSINE = 0.8
+"""Sentences this similar (TF-IDF cosine) are copies of one another: counted and chosen once."""
+_MONTH_VALUE = re.compile(r"^(\d{4})-(\d\d)$")
 
 
 @dataclass(frozen=True)
 class TimelineDoc:
-    """One article as the timeline reads it: its text, sentence spans and day-precise time expressions."""
+    """One article as the timeline reads it: its text, sentence spans and resolved time expressions."""
 
     id: str
     published: dt.date
@@ -61,6 +61,10 @@ class TimelineDoc:
     sentences: Sequence[Span]
     days: Sequence[tuple[int, int, dt.date]]
     """``(start, end, day)`` of each time expression precise to the day, in text order."""
+    months: Sequence[tuple[int, int, dt.date]] = ()
+    """``(start, end, first day of the month)`` of each time expression precise to the month."""
+    event: str | None = None
+    """The event the article belongs to, where it has been linked."""
 
 
 @dataclass(frozen=True)
@@ -69,19 +73,24 @@ class TimelineDate:
 
     date: str
     sentences: list[Evidence]
+    event: str | None = None
+    """The event of most of the articles that speak of this date, where the articles have events."""
 
 
 @dataclass
 class DatedSentence:
-    """A sentence with its article's publication date and the first day it mentions."""
+    """A sentence with its article's publication date and the days its time expressions name."""
 
     text: str
     published: dt.date
     mentioned: dt.date | None
+    """The first day it names."""
     article: int
     position: int
     article_id: str = ""
     span: Span = Span(0, 0)
+    days: tuple[dt.date, ...] = ()
+    """Every day it names, in text order."""
 
 
 def _parse_day(value: str | dt.date | None) -> dt.date | None:
@@ -90,24 +99,55 @@ def _parse_day(value: str | dt.date | None) -> dt.date | None:
     return parse_date(str(value))
 
 
-def doc_from_text(id: str, published: str | dt.date | None, text: str, day_finder: DayFinder | None = None) -> TimelineDoc | None:
+def _month_value(value: str | None) -> dt.date | None:
+    m = _MONTH_VALUE.match(value or "")
+    if not m or not 1 <= int(m[2]) <= 12:
+        return None
+    return dt.date(int(m[1]), int(m[2]), 1)
+
+
+def _resolved(values: Iterable[tuple[int, int, str]]) -> tuple[list[tuple[int, int, dt.date]], list[tuple[int, int, dt.date]]]:
+    """Day-precise and month-precise expressions of ``(start, end, value)`` triples, each in text order."""
+    days, months = [], []
+    for s, e, value in values:
+        if (d := day_value(value)) is not None:
+            days.append((s, e, d))
+        elif (m := _month_value(value)) is not None:
+            months.append((s, e, m))
+    return sorted(days), sorted(months)
+
+
+def doc_from_text(
+    id: str, published: str | dt.date | None, text: str, day_finder: DayFinder | None = None, event: str | None = None
+) -> TimelineDoc | None:
     """A timeline input made from raw text: regex sentences, the time tagger's days; ``None`` without a date."""
     pub = _parse_day(published)
     if pub is None or not text:
         return None
-    find = day_finder or day_mentions
-    return TimelineDoc(id, pub, text, [Span(s, e) for s, e in sentence_spans(text)], find(text, pub))
+    sentences = [Span(s, e) for s, e in sentence_spans(text)]
+    if day_finder is not None:
+        return TimelineDoc(id, pub, text, sentences, day_finder(text, pub), (), event)
+    days, months = _resolved((t.span[0], t.span[1], t.value) for t in find_timexes(text, pub.isoformat()))
+    return TimelineDoc(id, pub, text, sentences, days, months, event)
 
 
-def doc_from_analysis(article: Article, analysis: Analysis | None) -> TimelineDoc | None:
+def doc_from_analysis(article: Article, analysis: Analysis | None, event: str | None = None) -> TimelineDoc | None:
     """A timeline input from what the store holds: the analysis's sentences and resolved time expressions."""
-    from ..analyze.timex import day_value
-
     pub = _parse_day(article.date)
     if pub is None or not article.text or analysis is None or not analysis.sentences:
         return None
-    days = sorted((t.span[0], t.span[1], d) for t in analysis.timexes if (d := day_value(t.value)) is not None)
-    return TimelineDoc(article.id, pub, article.text, [Span(*s) for s in analysis.sentences], days)
+    days, months = _resolved((t.span[0], t.span[1], t.value) for t in analysis.timexes)
+    return TimelineDoc(article.id, pub, article.text, [Span(*s) for s in analysis.sentences], days, months, event)
+
+
+def docs_from_store(store: Any, article_ids: Sequence[str]) -> list[TimelineDoc]:
+    """Timeline inputs of stored articles: their stored analyses (no parsing) and the events they belong to.
+
+    ``store`` is a :class:`storyline.store.Store`; articles without a date or an analysis are left out.
+    """
+    events = store.article_events(article_ids)
+    return [d for a in store.articles(article_ids)
+            if (d := doc_from_analysis(a, store.analysis(a.id), events.get(a.id))) is not None]
 
 
 def _as_docs(articles: Iterable[Mapping | TimelineDoc], day_finder: DayFinder | None) -> Iterable[TimelineDoc]:
@@ -115,54 +155,74 @@ def _as_docs(articles: Iterable[Mapping | TimelineDoc], day_finder: DayFinder | 
         if isinstance(art, TimelineDoc):
             yield art
             continue
-        doc = doc_from_text(str(art.get("id", n)), art.get("time") or art.get("published"), art.get("text") or "", day_finder)
+        doc = doc_from_text(str(art.get("id", n)), art.get("time") or art.get("published"), art.get("text") or "",
+                            day_finder, art.get("event"))
         if doc is not None:
             yield doc
+
+
+def _in_window(docs: Iterable[TimelineDoc], lo: dt.date | None, hi: dt.date | None) -> list[TimelineDoc]:
+    return [d for d in docs if not (lo and d.published < lo) and not (hi and d.published > hi)]
+
+
+def _sentence_index(doc: TimelineDoc) -> Callable[[int], int | None]:
+    """For ``doc``: offset -> index of the sentence that holds it (``None`` between sentences)."""
+    import bisect
+
+    starts = [s for s, _ in doc.sentences]
+
+    def find(offset: int) -> int | None:
+        i = bisect.bisect_right(starts, offset) - 1
+        return i if i >= 0 and offset < doc.sentences[i][1] else None
+
+    return find
 
 
 def dated_sentences(
     articles: Iterable[Mapping | TimelineDoc], day_finder: DayFinder | None = None, start=None, end=None
 ) -> list[DatedSentence]:
-    """The sentences of the articles, each with the first day it mentions.
+    """The sentences of the articles, each with the days it names.
 
     ``articles`` are :class:`TimelineDoc` or mappings with ``time`` and ``text``
     (read with :func:`doc_from_text`). Articles without a readable date or
     published outside ``[start, end]`` are skipped.
     """
-    lo, hi = _parse_day(start), _parse_day(end)
+    docs = _in_window(_as_docs(articles, day_finder), _parse_day(start), _parse_day(end))
+    return _sentences(docs)
+
+
+def _sentences(docs: Sequence[TimelineDoc]) -> list[DatedSentence]:
     out: list[DatedSentence] = []
-    for a_idx, doc in enumerate(_as_docs(articles, day_finder)):
-        pub = doc.published
-        if (lo and pub < lo) or (hi and pub > hi):
-            continue
-        days, text = doc.days, doc.text
-        k = 0
+    for a_idx, doc in enumerate(docs):
+        named: defaultdict[int, list[dt.date]] = defaultdict(list)
+        find = _sentence_index(doc)
+        for s, _, day in doc.days:
+            if (i := find(s)) is not None:
+                named[i].append(day)
         for pos, (s, e) in enumerate(doc.sentences):
-            while k < len(days) and days[k][0] < s:
-                k += 1
-            first = days[k][2] if k < len(days) and days[k][0] < e else None
             cut = min(e, s + MAX_SENTENCE_CHARS)
-            out.append(DatedSentence(text[s:cut], pub, first, a_idx, pos, doc.id, Span(s, cut)))
+            days = tuple(named.get(pos, ()))
+            out.append(DatedSentence(doc.text[s:cut], doc.published, days[0] if days else None, a_idx, pos, doc.id,
+                                     Span(s, cut), days))
     return out
 
 
-def date_scores(sents: Sequence[DatedSentence]) -> dict[dt.date, float]:
-    """Importance of each mentioned or publication date.
+def _mentions(
+    docs: Sequence[TimelineDoc], topical: Callable[[int, int], bool]
+) -> tuple[list[Mention], list[tuple[int, dt.date]]]:
+    """The ranker's inputs: each day-precise expression as a :class:`Mention`, and ``(article, month)`` pairs.
 
-    Counts articles, not sentences, so one long article cannot crown a date:
-    articles mentioning the date after it happened count fully, those
-    mentioning it on the day or ahead of it half, and articles published on
-    the date a quarter.
+    ``topical(article, sentence)`` says whether that sentence is on the story's topic (has a keyword).
     """
-    after: defaultdict[dt.date, set[int]] = defaultdict(set)
-    other: defaultdict[dt.date, set[int]] = defaultdict(set)
-    published: defaultdict[dt.date, set[int]] = defaultdict(set)
-    for s in sents:
-        published[s.published].add(s.article)
-        if s.mentioned:
-            (after if s.mentioned < s.published else other)[s.mentioned].add(s.article)
-    dates = set(after) | set(other) | set(published)
-    return {d: len(after[d]) + 0.5 * len(other[d]) + 0.25 * len(published[d]) for d in dates}
+    mentions: list[Mention] = []
+    months: list[tuple[int, dt.date]] = []
+    for a_idx, doc in enumerate(docs):
+        find = _sentence_index(doc)
+        for s, e, day in doc.days:
+            if (pos := find(s)) is not None:
+                mentions.append(mention_of(a_idx, doc.published, day, pos, doc.text, s, e, topical(a_idx, pos)))
+        months.extend((a_idx, m) for _, _, m in doc.months)
+    return mentions, months
 
 
 def resolve_keywords(keywords: Sequence[str] | None, sents: Sequence[DatedSentence]) -> list[str]:
@@ -215,69 +275,129 @@ def _segment(word: str, vocab: Counter) -> list[str]:
     return last[1] if last else [word]
 
 
-def _knee(values: np.ndarray) -> int:
-    """Index of the point of a decreasing curve farthest from the chord between its ends."""
-    n = len(values)
-    if n < 3:
-        return n - 1
-    x = np.arange(n, dtype=float)
-    line = np.array([n - 1.0, values[-1] - values[0]])
-    line /= np.linalg.norm(line) or 1.0
-    vecs = np.stack([x, values - values[0]], axis=1)
-    proj = vecs @ line
-    dist = np.linalg.norm(vecs - np.outer(proj, line), axis=1)
-    return int(dist.argmax())
+@dataclass
+class StoryDates:
+    """A story read for its timeline: sentences, candidate dates and their ranker features.
 
-
-def _candidates(date: dt.date, mentions: list[int], leads: list[int], X) -> list[int]:
-    """Sentences for ``date``: mentions and leads, trimmed to those near the date's centroid.
-
-    The centroid keeps only terms used both by sentences that mention the
-    date and by leads published on it, the words the two views agree on.
+    ``candidates`` are the days inside the window that some sentence names;
+    ``rows[d]`` are those sentences, ``topical[i]`` says whether sentence ``i``
+    contains a keyword (all do when no keyword applies), ``features`` holds one
+    row per candidate (see :func:`storyline.explain.date_ranker.date_features`).
     """
-    if not mentions or not leads:
-        return mentions or leads
-    from sklearn.preprocessing import normalize
 
-    c_m = np.asarray(X[mentions].sum(0)).ravel()
-    c_p = np.asarray(X[leads].sum(0)).ravel()
-    centroid = np.where((c_m > 0) & (c_p > 0), c_m / len(mentions) + c_p / len(leads), 0.0)
-    if not centroid.any():
-        return mentions + leads
-    idx = mentions + leads
-    sims = normalize(X[idx]) @ (centroid / np.linalg.norm(centroid))
-    ordered = np.sort(sims)[::-1]
-    thresh = ordered[_knee(ordered)]
-    kept = [i for i, s in zip(idx, sims) if s > 0 and s >= thresh]
-    return kept or idx
+    docs: list[TimelineDoc]
+    sentences: list[DatedSentence]
+    topical: list[bool]
+    candidates: list[dt.date]
+    rows: dict[dt.date, list[int]]
+    features: np.ndarray
+    _tfidf: Any = field(default=None, repr=False)
+
+    @property
+    def tfidf(self) -> Any:
+        """Row-normalised TF-IDF vectors of the sentences (fit on this story only)."""
+        if self._tfidf is None:
+            from sklearn.feature_extraction.text import TfidfVectorizer
+
+            self._tfidf = TfidfVectorizer(stop_words="english").fit_transform([s.text for s in self.sentences])
+        return self._tfidf
 
 
-def centroid_summary(X, rows: Sequence[int], k: int, allowed: Sequence[bool]) -> list[int]:
-    """Greedily pick ``k`` rows whose summed vector is closest (cosine) to the centroid of all ``rows``.
+def read_story(
+    articles: Iterable[Mapping | TimelineDoc],
+    keywords: Sequence[str] | None = None,
+    *,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
+    day_finder: DayFinder | None = None,
+) -> StoryDates:
+    """The :class:`StoryDates` of the articles published in ``[start, end]``, candidate dates in it too."""
+    lo, hi = _parse_day(start), _parse_day(end)
+    docs = _in_window(_as_docs(articles, day_finder), lo, hi)
+    sents = _sentences(docs)
+    kws = resolve_keywords(keywords, sents)
+    topical = [not kws or any(k in s.text.lower() for k in kws) for s in sents]
+    rows: defaultdict[dt.date, list[int]] = defaultdict(list)
+    for i, s in enumerate(sents):
+        for d in dict.fromkeys(s.days):
+            if (not lo or d >= lo) and (not hi or d <= hi):
+                rows[d].append(i)
+    candidates = sorted(rows)
+    first: dict[int, int] = {}
+    for i, s in enumerate(sents):
+        first.setdefault(s.article, i)
+    mentions, months = _mentions(docs, lambda article, position: topical[first[article] + position])
+    X = date_features(candidates, mentions, [d.published for d in docs], months)
+    return StoryDates(docs, sents, topical, candidates, dict(rows), X)
 
-    Only rows with ``allowed`` True are picked; exact repeats are skipped.
+
+def summarise_date(story: StoryDates, day: dt.date, k: int) -> list[int]:
+    """Up to ``k`` sentences saying what happened on ``day``, most central first.
+
+    The candidates are the sentences whose own time expression names ``day``
+    and that contain a keyword (all of them where none does).
+    Near-duplicates (cosine at least :data:`DUPLICATE_COSINE`: wire copies,
+    an article repeating itself) form one group, represented by its first
+    sentence; a group's centrality is its mean cosine to the other groups
+    that come from other articles, so neither copies nor one talkative article
+    make a sentence central. Ties go to the earlier sentence.
     """
+    rows = story.rows.get(day, [])
+    rows = [i for i in rows if story.topical[i]] or rows
     if not rows or k <= 0:
         return []
-    sub = X[list(rows)].tocsr()
-    M = sub[:, np.unique(sub.indices)].toarray()  # dense over the columns these rows use
-    norms = np.linalg.norm(M, axis=1)
-    centroid = M.sum(0)
-    centroid /= np.linalg.norm(centroid) or 1.0
-    chosen: list[int] = []
-    summary = np.zeros(M.shape[1])
-    open_ = np.array([bool(a) and n > 0 for a, n in zip(allowed, norms)])
-    while len(chosen) < k and open_.any():
-        cand = summary[None, :] + M
-        cos = (cand @ centroid) / np.maximum(np.linalg.norm(cand, axis=1), 1e-12)
-        cos[~open_] = -np.inf
-        best = int(cos.argmax())
-        open_[best] = False
-        if any(np.allclose(M[best], M[c]) for c in chosen):
-            continue
-        chosen.append(best)
-        summary += M[best]
-    return [rows[i] for i in chosen]
+    V = story.tfidf[rows]
+    sims = (V @ V.T).toarray()
+    reps: list[int] = []  # indices into rows, one per near-duplicate group
+    for i in range(len(rows)):
+        if story.sentences[rows[i]].text.strip() and not any(sims[i, r] >= DUPLICATE_COSINE for r in reps):
+            reps.append(i)
+    arts = [story.sentences[rows[r]].article for r in reps]
+
+    def centrality(n: int) -> float:
+        others = [sims[reps[n], reps[m]] for m in range(len(reps)) if arts[m] != arts[n]]
+        return float(np.mean(others)) if others else 0.0
+
+    order = sorted(range(len(reps)), key=lambda n: (-centrality(n), n))
+    return [rows[reps[n]] for n in order[:k]]
+
+
+def _event_of(story: StoryDates, day: dt.date, picked: Sequence[int]) -> str | None:
+    """The event most of the articles naming ``day`` belong to (the first picked sentence's on ties)."""
+    votes = Counter(e for a in {story.sentences[i].article for i in story.rows.get(day, [])}
+                    if (e := story.docs[a].event))
+    if not votes:
+        return None
+    first = story.docs[story.sentences[picked[0]].article].event if picked else None
+    best = max(votes.values())
+    return first if first and votes[first] == best else min(e for e, v in votes.items() if v == best)
+
+
+def rank_dates(story: StoryDates, ranker: DateRanker | None = None) -> list[dt.date]:
+    """The story's candidate dates, most important first (ties: the earlier date).
+
+    Dates that some sentence with a keyword names come before those only
+    off-topic sentences name (where keywords apply); each group in the
+    ranker's order.
+    """
+    if not story.candidates:
+        return []
+    scores = (ranker or load_ranker()).score(story.features)
+    cands = story.candidates
+    on_topic = [any(story.topical[i] for i in story.rows[d]) for d in cands]
+    return [cands[i] for i in sorted(range(len(cands)), key=lambda i: (not on_topic[i], -scores[i], cands[i]))]
+
+
+def story_timeline(story: StoryDates, n_dates: int, n_sentences: int, ranker: DateRanker | None = None) -> list[TimelineDate]:
+    """The ``n_dates`` best-ranked dates of ``story`` with up to ``n_sentences`` sentences each, in date order."""
+    timeline: list[TimelineDate] = []
+    for d in rank_dates(story, ranker)[: max(0, n_dates)]:
+        picked = summarise_date(story, d, n_sentences)
+        if picked:
+            evidence = [Evidence(story.sentences[i].article_id, story.sentences[i].span, story.sentences[i].text)
+                        for i in picked]
+            timeline.append(TimelineDate(d.isoformat(), evidence, _event_of(story, d, picked)))
+    return sorted(timeline, key=lambda t: t.date)
 
 
 def key_dates(
@@ -289,46 +409,18 @@ def key_dates(
     start: str | dt.date | None = None,
     end: str | dt.date | None = None,
     day_finder: DayFinder | None = None,
+    ranker: DateRanker | None = None,
 ) -> list[TimelineDate]:
     """The ``n_dates`` key dates of a story with up to ``n_sentences`` sentences each, in date order.
 
-    ``articles`` are :class:`TimelineDoc` (or mappings with ``time`` and ``text``). Only sentences containing one of ``keywords`` (if any keyword
-    occurs at all) are used in summaries. ``start``/``end`` limit both the
-    articles read and the dates chosen.
+    ``articles`` are :class:`TimelineDoc` (or mappings with ``time``, ``text``
+    and optionally ``id`` and ``event``). Only sentences containing one of
+    ``keywords`` (if any keyword occurs at all) are used in summaries and make
+    candidate dates. ``start``/``end`` limit both the articles read and the
+    dates chosen. ``ranker`` defaults to the shipped date ranker.
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    sents = dated_sentences(articles, day_finder, start, end)
-    if not sents:
-        return []
-    lo, hi = _parse_day(start), _parse_day(end)
-    kws = resolve_keywords(keywords, sents)
-    allowed = [not kws or any(k in s.text.lower() for k in kws) for s in sents]
-
-    mentions: dict[dt.date, list[int]] = defaultdict(list)
-    leads: dict[dt.date, list[int]] = defaultdict(list)
-    for i, s in enumerate(sents):
-        if s.mentioned:
-            mentions[s.mentioned].append(i)
-        elif s.position < LEAD_SENTENCES:
-            for back in range(PUB_DAYS):
-                leads[s.published - dt.timedelta(days=back)].append(i)
-
-    X = TfidfVectorizer(stop_words="english", sublinear_tf=False).fit_transform([s.text for s in sents])
-    scores = date_scores(sents)
-    ranked = sorted(
-        (d for d in scores if (not lo or d >= lo) and (not hi or d <= hi)), key=lambda d: (-scores[d], d)
-    )
-    timeline: list[TimelineDate] = []
-    for d in ranked:
-        if len(timeline) >= n_dates:
-            break
-        rows = _candidates(d, mentions[d], leads[d], X)
-        picked = centroid_summary(X, rows, n_sentences, [allowed[i] for i in rows])
-        if picked:
-            evidence = [Evidence(sents[i].article_id, sents[i].span, sents[i].text) for i in picked]
-            timeline.append(TimelineDate(d.isoformat(), evidence))
-    return sorted(timeline, key=lambda t: t.date)
+    story = read_story(articles, keywords, start=start, end=end, day_finder=day_finder)
+    return story_timeline(story, n_dates, n_sentences, ranker)
 
 
 def as_pairs(found: Sequence[TimelineDate]) -> Timeline:

@@ -484,6 +484,18 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
             for r in rows
         ]
 
+    def article_events(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """The event each of these articles is assigned to (merges followed); articles without one are left out."""
+        ids = list(dict.fromkeys(article_ids))
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows = self.db.execute(
+                f"SELECT article_id, event_id FROM assignments WHERE article_id IN ({','.join('?' * len(chunk))})", chunk
+            ).fetchall()
+            out.update((r[0], self.resolve(r[1])) for r in rows if r[1])
+        return out
+
     def story_article_ids(self, story_id: str) -> list[str]:
         """Ids of the articles of a thread or an event, in date order."""
         story_id = self.resolve(story_id)

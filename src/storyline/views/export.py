@@ -120,13 +120,13 @@ def _entities(store: "Store", story_id: str | None) -> Iterator[dict[str, Any]]:
 
 def _timeline(store: "Store", story_id: str | None) -> Iterator[dict[str, Any]]:
     from ..config import StorylineConfig
-    from ..explain.timeline import build_timeline
+    from ..explain.timeline import build_timeline, docs_from_store
 
     recorded = store.recorded_config()
     settings = StorylineConfig.from_json(recorded) if recorded else StorylineConfig()
     for tid in _thread_ids(store, story_id):
-        articles = [{"id": a.id, "time": a.date, "text": a.text} for a in store.articles(store.story_article_ids(tid)) if a.date]
-        timeline = build_timeline(articles, settings.explain.timeline_dates, settings.explain.timeline_sentences)
+        docs = docs_from_store(store, store.story_article_ids(tid))
+        timeline = build_timeline(docs, settings.explain.timeline_dates, settings.explain.timeline_sentences)
         for date, sentences in timeline:
             for rank, sentence in enumerate(sentences, 1):
                 yield {"thread_id": tid, "date": date, "rank": rank, "sentence": sentence}

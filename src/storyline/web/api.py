@@ -59,6 +59,7 @@ def api_timeline(thread_id: str, store: Store = Depends(reader), state: WebState
                 "label": e.label,
                 "mentions": e.weight,
                 "evidence": e.evidence,
+                "event_id": e.event,
             }
             for e in entries
         ],

@@ -111,6 +111,8 @@ class TimelineEntry(Shape):
     label: str | None = None
     mentions: int
     evidence: list[Evidence]
+    #: for a key date, the event of the articles that speak of it
+    event_id: str | None = None
 
 
 class TimelineOut(Shape):

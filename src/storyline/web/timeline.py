@@ -35,6 +35,8 @@ class Entry:
     kind: str  # "key" (a summarised key date), "published" or "mentioned"
     evidence: list[dict[str, Any]] = field(default_factory=list)
     weight: int = 1
+    event: str | None = None
+    """For a key date: the event of the articles that speak of it."""
 
 
 def _from_view(view: dict[str, Any]) -> list[Entry]:
@@ -71,12 +73,12 @@ def _key_dates(store: Store, view: dict[str, Any]) -> list[Entry] | None:
     The timeline reads the stored sentences and time expressions, and each
     summary sentence keeps its evidence span.
     """
-    from ..explain.timeline import doc_from_analysis, key_dates
+    from ..explain.timeline import docs_from_store, key_dates
 
     ids = [a["id"] for a in view["articles"] if not a["duplicate_of"]]
     if not ids or len(ids) > MAX_EXPLAIN_ARTICLES:
         return None
-    docs = [d for a in store.articles(ids) if (d := doc_from_analysis(a, store.analysis(a.id))) is not None]
+    docs = docs_from_store(store, ids)
     try:
         found = key_dates(docs, n_dates=10)
     except Exception:  # noqa: BLE001 - a failing optional stage must not take the page down
@@ -88,7 +90,8 @@ def _key_dates(store: Store, view: dict[str, Any]) -> list[Entry] | None:
         if rng is None:
             continue
         evidence = [{"article_id": e.article_id, "span": [e.span.start, e.span.end], "text": e.text} for e in key.sentences]
-        entries.append(Entry(rng[0], rng[1], key.date, " ".join(e.text for e in key.sentences), "key", evidence))
+        entries.append(Entry(rng[0], rng[1], key.date, " ".join(e.text for e in key.sentences), "key", evidence,
+                             event=key.event))
     return entries
 
 
