@@ -114,6 +114,7 @@ def test_growing_toll_is_an_update_not_a_correction():
     )
     assert [r.label for r in relations] == ["updates"]
     assert "20" in relations[0].cue and "35" in relations[0].cue
+    assert relations[0].reason == "later figure 35 replaces earlier at least 20 for the same death toll: a running total that grew"
 
 
 def test_toll_revised_down_is_a_correction():
@@ -123,6 +124,7 @@ def test_toll_revised_down_is_a_correction():
     )
     assert [r.label for r in relations] == ["corrects"]
     assert relations[0].cue.startswith("revised down")
+    assert relations[0].reason == "later figure 25 replaces earlier 40 for the same death toll (“revised down”)"
 
 
 def test_same_figure_restated_is_no_change():
@@ -134,14 +136,34 @@ def test_same_figure_restated_is_no_change():
 
 
 # -- denials and controls ------------------------------------------------------------------------
-def test_denial_contradicts_the_earlier_report():
+def test_a_party_denying_a_report_is_a_competing_account():
     relations = relate_texts(
         "State television said NATO aircraft struck a hospital in Zawiya on Sunday.",
         "NATO denied that its aircraft struck a hospital in Zawiya, saying they hit a military depot.",
     )
-    assert [r.label for r in relations] == ["contradicts"]
+    assert [r.label for r in relations] == ["competing_account"]
     assert relations[0].cue.startswith("denied")
     assert "State television" in relations[0].earlier.text and "NATO denied" in relations[0].later.text
+    assert relations[0].reason and "NATO" in relations[0].reason and "competing accounts" in relations[0].reason
+
+
+@pytest.mark.parametrize(
+    "earlier, later",
+    [
+        ("Prosecutors said Conrad Murray has been charged with involuntary manslaughter over the singer's death.",
+         "Conrad Murray has denied a charge of involuntary manslaughter over the singer's death."),
+        ("Conrad Murray faces up to four years in prison if convicted of involuntary manslaughter.",
+         "Conrad Murray faces four years in prison if convicted of involuntary manslaughter, which he denies."),
+        ("Conrad Murray was charged with involuntary manslaughter, prosecutors in Los Angeles said on Monday.",
+         "Conrad Murray pleaded not guilty to involuntary manslaughter in a Los Angeles court on Monday."),
+    ],
+)  # fmt: skip
+def test_a_denial_against_a_charge_is_never_a_correction(earlier, later):
+    relations = relate_texts(earlier, later)
+    assert not [r for r in relations if r.label in ("corrects", "contradicts")]
+    for r in relations:
+        if r.label == "competing_account":
+            assert r.reason and "competing accounts" in r.reason
 
 
 def test_a_hoax_about_something_else_corrects_nothing():
@@ -167,6 +189,9 @@ def test_cli_lists_the_correction_as_json(seed_pair, tmp_path, gold_correction):
     data = json.loads(result.stdout)
     assert [r["label"] for r in data] == ["corrects"]
     assert_gold(data[0]["earlier"]["span"], data[0]["later"]["span"], gold_correction)
+    assert data[0]["cue"] in data[0]["reason"] and "later report" in data[0]["reason"]
+    for side in ("earlier", "later"):
+        assert {"published", "date", "source", "title", "text", "span"} <= set(data[0][side])
     table = CliRunner().invoke(app, ["corrections", "--db", str(db)])
     assert table.exit_code == 0 and "corrects" in table.stdout and "tricked" in table.stdout
     missing = CliRunner().invoke(app, ["corrections", "th-nope", "--db", str(db)])

@@ -166,7 +166,7 @@ class Claim:
             self.id = "c-" + hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
-RelationLabel = Literal["supports", "contradicts", "corrects", "updates"]
+RelationLabel = Literal["supports", "contradicts", "corrects", "updates", "competing_account"]
 
 
 @dataclass
@@ -178,6 +178,8 @@ class ClaimRelation:
     label: RelationLabel
     score: float = 0.0
     cue: str | None = None
+    #: one line saying why, computed when the relation is found ("later figure 35 replaces earlier 20 deaths")
+    reason: str | None = None
 
 
 @dataclass(frozen=True)

@@ -184,3 +184,26 @@ def run_stance(fast: bool) -> Result:
         data_digest=digest,
         files=n,
     )
+
+
+@benchmark(
+    "corrections-pairs",
+    fast=False,
+    description="hand-labelled Timeline17 claim pairs: reported corrections/contradictions, leave-one-story-out",
+)
+def run_correction_pairs(fast: bool) -> Result:
+    from . import correction_pairs as cp
+
+    r = cp.evaluate()
+    labelled = cp.load_pairs()
+    docs = sorted({d for p in labelled for d in (p.earlier_doc, p.later_doc)})
+    digest, n = digest_files([cp.DATA, *sorted({shared_data("timelines", "t17", d.split("/")[0], "articles.jsonl") for d in docs})])
+    return Result(
+        "corrections-pairs",
+        scores={"model": r["model"], "rules": r["rules"]},
+        figures={"pairs": float(r["pairs"]), "positives": float(r["positives"]),
+                 "competing_reported_as_correction": float(r["competing_reported_as_correction"])},  # fmt: skip
+        data_digest=digest,
+        files=n,
+        details={k: r[k] for k in ("chosen", "per_story", "counts")},
+    )

@@ -58,6 +58,8 @@ DENIAL_CUES: tuple[str, ...] = (
     r"(?:reports?|claims?|allegations?|accusations?|rumou?rs?|suggestions?|speculation|stor(?:y|ies)|accounts?)",
     r"(?:refuted|disputed)",
     r"(?:never|not) (?:happened|true|the case)",
+    r"plead(?:ed|s|ing)? not guilty",
+    r"(?:maintain|maintained|maintains|protest|protested|protests|protesting) (?:his|her|their) innocence",
 )
 
 #: Back-references to an earlier time or report.

@@ -50,6 +50,7 @@ class ClaimFacts:
     time_values: tuple[str, ...]
     lead: bool
     published: str | None
+    source: str | None = None
 
 
 # -- units ---------------------------------------------------------------------------------------
@@ -130,20 +131,22 @@ def extract_claims(article: Article, analysis: Analysis) -> list[Claim]:
     for unit in claim_units(article, analysis):
         body = unit.text(text)
         speaker = _speaker(unit, analysis)
-        lead = unit.start == lead_start
-        if not _checkable(body, unit, analysis, speaker, lead):
-            continue
-        claims.append(
-            Claim(
-                span=unit,
-                text=body,
-                article_id=article.id,
-                speaker=speaker,
-                polarity=_polarity(body),  # type: ignore[arg-type]
-                date=_event_date(unit, analysis, article.date),
-            )
-        )
+        if _checkable(body, unit, analysis, speaker, unit.start == lead_start):
+            claims.append(claim_at(article, analysis, unit, speaker))
     return claims
+
+
+def claim_at(article: Article, analysis: Analysis, span: Span, speaker: str | None = None) -> Claim:
+    """The claim that ``span`` of ``article`` makes (speaker, polarity and date as :func:`extract_claims` reads them)."""
+    body = span.text(article.text)
+    return Claim(
+        span=span,
+        text=body,
+        article_id=article.id,
+        speaker=speaker or _speaker(span, analysis),
+        polarity=_polarity(body),  # type: ignore[arg-type]
+        date=_event_date(span, analysis, article.date),
+    )
 
 
 # -- facts for comparison ------------------------------------------------------------------------
@@ -219,4 +222,5 @@ def claim_facts(claim: Claim, analysis: Analysis | None = None, article: Article
         time_values=tuple(t.value for t in timexes if t.type == "DATE"),
         lead=article is not None and span.start == _lead_start(article.text),
         published=article.published if article else claim.date,
+        source=article.source if article else None,
     )

@@ -9,18 +9,23 @@ sentence embeddings). A :class:`RelationScorer` then labels candidates:
   a cue (hoax, prank, tricked, posing as, retracted, "contrary to earlier
   reports", "revised down") or, for a weak cue ("in fact", "is alive"), a
   conflict with the earlier claim as well.
-* ``contradicts``: incompatible without a revision cue: a denial by a party
-  ("X denied …" against "Z said …"), the same statement with opposite
-  polarity, a fate that cannot follow the earlier one (dead, then alive), or
-  a toll that shrinks without explanation.
+* ``contradicts``: incompatible without a revision cue: the same statement
+  with opposite polarity, a fate that cannot follow the earlier one (dead,
+  then alive), or a toll that shrinks without explanation.
+* ``competing_account``: a party denies or disputes what another party said
+  ("NATO denied …" against "state TV said …", a defendant's denial against the
+  charge): two sides' accounts, never a correction (:func:`competing`).
 * ``updates``: a running total that grew ("at least 20 dead" → "the toll rose
   to 35"): a figure changed over time, not a correction.
 * ``supports``: the later claim restates the earlier one.
 
-Precision comes first: every rule asks for a named subject in common (or a
-near-paraphrase), and at most one relation is kept per later claim and earlier
-article, and per earlier claim and later article. The default scorer is
-:class:`RuleScorer`; a model (NLI, say) plugs in by implementing
+Every verdict carries a one-line ``reason`` naming what changed ("later figure
+35 replaces earlier at least 20 for the same death toll"), stored with the
+relation. Precision comes first: every rule asks for a named subject in common
+(or a near-paraphrase), and at most one relation is kept per later claim and
+earlier article, and per earlier claim and later article. The default scorer
+(:func:`default_scorer`) is :class:`LearnedScorer`: the rules with a pair model
+trained on hand-labelled pairs on top; another scorer plugs in by implementing
 :class:`RelationScorer` and being passed as ``scorer``.
 """
 
@@ -42,9 +47,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _PRECISE_TIME = re.compile(r"^\d{4}-(?:\d\d|Q\d|W\d\d|H\d)")
 #: Labels in order of how much a reader needs to see them (used to keep the strongest).
-PRIORITY: dict[str, int] = {"corrects": 3, "contradicts": 2, "updates": 1, "supports": 0}
+PRIORITY: dict[str, int] = {"corrects": 4, "contradicts": 3, "competing_account": 2, "updates": 1, "supports": 0}
 #: Labels shown unless asked otherwise: the ones that change what a reader believes.
-CHANGE_LABELS: tuple[RelationLabel, ...] = ("corrects", "contradicts", "updates")
+CHANGE_LABELS: tuple[RelationLabel, ...] = ("corrects", "contradicts", "competing_account", "updates")
+#: The labels that say coverage was wrong (what precision is measured on).
+CORRECTION_LABELS: frozenset[str] = frozenset({"corrects", "contradicts"})
 
 
 # -- the pair and the scorer slot ------------------------------------------------------------------
@@ -67,6 +74,7 @@ class Verdict:
     label: RelationLabel
     score: float
     cue: str | None = None
+    reason: str | None = None  # one line a reader can check against both sentences
 
 
 class RelationScorer(Protocol):
@@ -176,6 +184,37 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
 
 
+_BOUND_WORDS = {"lower": "at least ", "upper": "up to ", "approximate": "about ", "exact": ""}
+_MEASURES = {
+    "deaths": "death toll", "injured": "number injured", "missing": "number missing",
+    "arrests": "number arrested", "displaced": "number displaced", "percent": "percentage",
+}  # fmt: skip
+
+
+def figure_text(f: Figure) -> str:
+    """A figure as a reader would say it: "at least 20", "about 1,000"."""
+    return _BOUND_WORDS.get(f.bound, "") + _fmt(f.value)
+
+
+def measure(kind: str) -> str:
+    """What a figure of ``kind`` measures, in words ("death toll", "amount in USD", "count of barrel")."""
+    if kind in _MEASURES:
+        return _MEASURES[kind]
+    if kind.startswith("money:"):
+        return f"amount in {kind.split(':', 1)[1]}"
+    return f"count of {kind}"
+
+
+def subject(p: ClaimPair) -> str | None:
+    """The named entity the two claims share that says most (the longest name), if any."""
+    return max(sorted(p.shared), key=len) if p.shared else None
+
+
+def _about(p: ClaimPair) -> str:
+    name = subject(p)
+    return f" about {name}" if name else ""
+
+
 class RuleScorer:
     """The default scorer: cue words, polarity, fates and figures, gated by similarity."""
 
@@ -197,11 +236,11 @@ class RuleScorer:
         return [self.judge_one(p) for p in pairs]
 
     def judge_one(self, p: ClaimPair) -> Verdict | None:
-        """The first rule that fires, strongest kind first."""
+        """The first rule that fires, strongest kind first; a party's denial is never a correction."""
         for rule in (self._debunk, self._fate, self._figures, self._weak_cue, self._denial, self._polarity, self._supports):
             verdict = rule(p)
             if verdict is not None:
-                return verdict
+                return competing(p, verdict)
         return None
 
     def _score(self, p: ClaimPair) -> float:
@@ -214,7 +253,9 @@ class RuleScorer:
         if not l.debunk or e.debunk or not p.shared:
             return None
         need = self.t.debunk_linked if (p.time_link or l.back_reference) else self.t.debunk
-        return Verdict("corrects", self._score(p), l.debunk) if p.similarity >= need else None
+        if p.similarity < need:
+            return None
+        return Verdict("corrects", self._score(p), l.debunk, f"later report{_about(p)} says the earlier account was wrong: “{l.debunk}”")
 
     def _fate(self, p: ClaimPair) -> Verdict | None:
         """One person's fates that cannot both hold: dead then alive, or resigned then "has not resigned"."""
@@ -233,7 +274,9 @@ class RuleScorer:
                     cue = p.later.debunk or p.later.weak
                     label: RelationLabel = "corrects" if cue else "contradicts"
                     said = f"{'not ' if fe.negated else ''}{fe.state} → {'not ' if fl.negated else ''}{fl.state}"
-                    return Verdict(label, self._score(p), cue or f"{fe.subject}: {said}")
+                    now = f"{'not ' if fl.negated else ''}{fl.state}"
+                    reason = f"earlier report has {fe.subject} {fe.state}, later report has {fe.subject} {now}"
+                    return Verdict(label, self._score(p), cue or f"{fe.subject}: {said}", reason + (f" (“{cue}”)" if cue else ""))
         return None
 
     def _figures(self, p: ClaimPair) -> Verdict | None:
@@ -260,15 +303,19 @@ class RuleScorer:
     def _figure_pair(self, p: ClaimPair, fe: Figure, fl: Figure) -> Verdict | None:
         e, l = p.earlier, p.later
         change = f"{_fmt(fe.value)} → {_fmt(fl.value)} {fl.kind}"
+        replaces = f"later figure {figure_text(fl)} replaces earlier {figure_text(fe)} for the same {measure(fl.kind)}"
         if fe.kind in lex.CUMULATIVE:
             if l.revision:
-                return Verdict("corrects", self._score(p), f"{l.revision}: {change}")
+                return Verdict("corrects", self._score(p), f"{l.revision}: {change}", f"{replaces} (“{l.revision}”)")
             if fl.value > fe.value:
-                return Verdict("updates", self._score(p), f"running total: {change}")
+                return Verdict("updates", self._score(p), f"running total: {change}", f"{replaces}: a running total that grew")
             # A smaller count may measure something else (registered vs fled) or bound it: only two
             # exact figures on a close match conflict.
             if fe.bound == fl.bound == "exact" and p.similarity >= self.t.figure_shrink:
-                return Verdict("contradicts", self._score(p), f"lower figure: {change}")
+                return Verdict(
+                    "contradicts", self._score(p), f"lower figure: {change}",
+                    f"later figure {figure_text(fl)} is lower than earlier {figure_text(fe)} for the same {measure(fl.kind)}, with no revision stated",
+                )
             return None
         # Prices, shares, money and other counts move all the time: only one figure for one
         # moment, stated twice with different values, is a conflict.
@@ -276,10 +323,13 @@ class RuleScorer:
         if not (unique and _same_time(e, l) and p.similarity >= self.t.figure_other):
             return None
         if l.revision:
-            return Verdict("corrects", self._score(p), f"{l.revision}: {change}")
+            return Verdict("corrects", self._score(p), f"{l.revision}: {change}", f"{replaces} (“{l.revision}”)")
         exact = fe.bound == fl.bound == "exact" and not fl.growth
         if exact and abs(fe.value - fl.value) > 0.01 * max(abs(fe.value), abs(fl.value)):
-            return Verdict("contradicts", self._score(p), f"different figure: {change}")
+            return Verdict(
+                "contradicts", self._score(p), f"different figure: {change}",
+                f"later figure {figure_text(fl)} differs from earlier {figure_text(fe)} for the same {measure(fl.kind)} at the same time",
+            )
         return None
 
     def _weak_cue(self, p: ClaimPair) -> Verdict | None:
@@ -288,11 +338,11 @@ class RuleScorer:
         if not l.weak or e.weak or not p.shared or p.similarity < self.t.weak_cue or p.overlap < self.t.weak_overlap:
             return None
         if e.claim.polarity != l.claim.polarity:
-            return Verdict("corrects", self._score(p), l.weak)
+            return Verdict("corrects", self._score(p), l.weak, f"later report{_about(p)} states the opposite: “{l.weak}”")
         return None
 
     def _denial(self, p: ClaimPair) -> Verdict | None:
-        """'X denied Y' against an earlier 'Z said Y': competing accounts."""
+        """'X denied Y' against an earlier 'Z said Y': competing accounts of two parties, not a correction."""
         e, l = p.earlier, p.later
         if not l.denial or e.denial or e.claim.polarity == "negative" or not p.shared:
             return None
@@ -300,7 +350,7 @@ class RuleScorer:
             return None  # the denier must be a party the earlier claim names
         if p.similarity < self.t.denial:
             return None
-        return Verdict("contradicts", self._score(p), l.denial)
+        return Verdict("competing_account", self._score(p), l.denial, _competing_reason(p))
 
     def _polarity(self, p: ClaimPair) -> Verdict | None:
         """The same statement, negated."""
@@ -308,7 +358,7 @@ class RuleScorer:
         if e.claim.polarity == l.claim.polarity or (e.entities or l.entities) and not p.shared:
             return None
         if p.similarity >= self.t.polarity and p.overlap >= self.t.polarity_overlap:
-            return Verdict("contradicts", self._score(p), "negated")
+            return Verdict("contradicts", self._score(p), "negated", f"later report{_about(p)} states the same thing negated")
         return None
 
     def _supports(self, p: ClaimPair) -> Verdict | None:
@@ -319,8 +369,91 @@ class RuleScorer:
         if _different_days(e, l) or _changed_figures(e, l):
             return None
         if p.similarity >= self.t.supports and p.overlap >= self.t.supports_overlap:
-            return Verdict("supports", self._score(p), None)
+            return Verdict("supports", self._score(p), None, f"later report{_about(p)} restates it")
         return None
+
+
+def _competing_reason(p: ClaimPair) -> str:
+    who = p.later.denier or "a party"
+    return f"{who} disputes the earlier account{_about(p)} (“{p.later.denial}”): competing accounts, not a correction"
+
+
+def competing(p: ClaimPair, verdict: Verdict) -> Verdict | None:
+    """A denial is one side's account (a defendant against a charge, a government against a report).
+
+    A correction or contradiction whose later claim carries a denial becomes a
+    ``competing_account``; one whose earlier claim is the denial (the charge
+    reported after the denial) is dropped.
+    """
+    if verdict.label not in CORRECTION_LABELS:
+        return verdict
+    if p.later.denial:
+        return Verdict("competing_account", verdict.score, p.later.denial, _competing_reason(p))
+    if p.earlier.denial:
+        return None
+    return verdict
+
+
+class LearnedScorer:
+    """The rules, then the pair model (:mod:`._relation_model`) on top: precision first.
+
+    The model gives each candidate the probability that coverage was wrong (a
+    correction or a contradiction). A rule's ``corrects`` or ``contradicts``
+    below the model's threshold is dropped; a pair the model is sure of is
+    reported even when the rules saw a running total or nothing (``corrects``
+    with a revision or debunk cue, else ``contradicts``). Denials stay
+    competing accounts (:func:`competing`); updates, supports and competing
+    accounts are the rules'.
+    """
+
+    def __init__(self, model: Any = None, rules: RuleScorer | None = None):
+        from ._relation_model import load_model
+
+        self.model = model or load_model()
+        self.rules = rules or RuleScorer()
+
+    def worth_scoring(self, p: ClaimPair) -> bool:
+        return self.rules.worth_scoring(p)
+
+    def probabilities(self, pairs: Sequence[ClaimPair]) -> tuple[list[Verdict | None], np.ndarray]:
+        """The rules' verdicts and the model's probability for each pair."""
+        from ._relation_model import feature_matrix
+
+        verdicts = self.rules.judge(pairs)
+        return verdicts, self.model.probability(feature_matrix(pairs, verdicts))
+
+    def judge(self, pairs: Sequence[ClaimPair]) -> list[Verdict | None]:
+        verdicts, probs = self.probabilities(pairs)
+        return [self.decide(p, v, float(q)) for p, v, q in zip(pairs, verdicts, probs)]
+
+    def decide(self, p: ClaimPair, v: Verdict | None, prob: float) -> Verdict | None:
+        sure = prob >= self.model.threshold
+        if v is not None and v.label not in CORRECTION_LABELS:
+            if not (sure and v.label == "updates"):
+                return v
+        if not sure:
+            return None
+        if v is not None and v.label in CORRECTION_LABELS:
+            return replace(v, score=round(prob, 3))
+        cue = p.later.revision or p.later.debunk or p.later.weak
+        label: RelationLabel = "corrects" if cue else "contradicts"
+        base = v.reason if v is not None and v.reason else f"later report{_about(p)} is at odds with the earlier one"
+        if v is not None and v.label == "updates":
+            base = base.replace(": a running total that grew", "")
+        return competing(p, Verdict(label, round(prob, 3), cue or (v.cue if v else None), base + (f" (“{cue}”)" if cue and cue not in base else "")))
+
+
+_DEFAULT: list[RelationScorer] = []
+
+
+def default_scorer() -> RelationScorer:
+    """The learned scorer when its weights load, else the rules alone."""
+    if not _DEFAULT:
+        try:
+            _DEFAULT.append(LearnedScorer())
+        except ValueError:
+            _DEFAULT.append(RuleScorer())
+    return _DEFAULT[0]
 
 
 # -- relating claim lists --------------------------------------------------------------------------
@@ -390,13 +523,13 @@ def relate_facts(
     scorer: RelationScorer | None = None,
 ) -> list[ClaimRelation]:
     """Relations from claims of earlier articles to claims of one later article (see the module docstring)."""
-    scorer = scorer or RuleScorer()
+    scorer = scorer or default_scorer()
     vectors = vectors or ClaimVectors()
     pairs = _candidates(earlier, later, scorer)
     pairs = [replace(p, similarity=s) for p, s in zip(pairs, vectors.similarity(pairs))]
     found = [(p, v) for p, v in zip(pairs, scorer.judge(pairs)) if v is not None]
     return [
-        ClaimRelation(earlier=p.earlier.claim, later=p.later.claim, label=v.label, score=v.score, cue=v.cue)
+        ClaimRelation(earlier=p.earlier.claim, later=p.later.claim, label=v.label, score=v.score, cue=v.cue, reason=v.reason)
         for p, v in _keep_best(found)
     ]
 
@@ -452,13 +585,15 @@ def _side(claim: Claim, article: Article) -> dict[str, Any]:
         "polarity": claim.polarity,
         "date": claim.date,
         "published": article.date,
+        "source": article.source,
         "title": article.title,
     }
 
 
 def relation_dict(relation: ClaimRelation, earlier: Article, later: Article, thread_id: str | None = None) -> dict[str, Any]:
-    """A relation as JSON-ready data with both evidence spans."""
-    out: dict[str, Any] = {"label": relation.label, "score": relation.score, "cue": relation.cue}
+    """A relation as JSON-ready data: label, score, cue, its one-line reason, and both sides (span, text,
+    dates, source, title). The one serialiser of relations: the CLI, the API and the pages show this."""
+    out: dict[str, Any] = {"label": relation.label, "score": relation.score, "cue": relation.cue, "reason": relation.reason}
     if thread_id:
         out["thread_id"] = thread_id
     out["earlier"] = _side(relation.earlier, earlier)
@@ -564,7 +699,7 @@ class IncrementalMatcher:
 
     def __init__(self, store: "Store", *, scorer: RelationScorer | None = None, limit: int = CANDIDATE_ARTICLES):
         self.store = store
-        self.scorer = scorer or RuleScorer()
+        self.scorer = scorer or default_scorer()
         self.vectors = ClaimVectors()
         self.limit = limit
         self._facts: dict[str, tuple[Article, list[ClaimFacts], str | None]] = {}

@@ -70,9 +70,10 @@ class ClaimStore:
     def save_relations(self, relations: Iterable[ClaimRelation]) -> None:
         self.db.executemany(
             """INSERT OR REPLACE INTO claim_relations
-               (earlier_claim, later_claim, earlier_article, later_article, label, score, cue) VALUES (?,?,?,?,?,?,?)""",
+               (earlier_claim, later_claim, earlier_article, later_article, label, score, cue, reason)
+               VALUES (?,?,?,?,?,?,?,?)""",
             [
-                (r.earlier.id, r.later.id, r.earlier.article_id, r.later.article_id, r.label, r.score, r.cue)
+                (r.earlier.id, r.later.id, r.earlier.article_id, r.later.article_id, r.label, r.score, r.cue, r.reason)
                 for r in relations
             ],
         )
@@ -107,7 +108,10 @@ class ClaimStore:
             marks = ",".join("?" * len(part))
             claims.update((row["id"], _claim(row)) for row in self.db.execute(f"SELECT * FROM claims WHERE id IN ({marks})", part))
         return [
-            ClaimRelation(earlier=claims[r["earlier_claim"]], later=claims[r["later_claim"]], label=r["label"], score=r["score"], cue=r["cue"])
+            ClaimRelation(
+                earlier=claims[r["earlier_claim"]], later=claims[r["later_claim"]], label=r["label"], score=r["score"], cue=r["cue"],
+                reason=r["reason"],
+            )
             for r in rows
             if r["earlier_claim"] in claims and r["later_claim"] in claims
         ]

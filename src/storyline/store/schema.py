@@ -210,4 +210,8 @@ MIGRATIONS: list[str] = [
         article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE
     );
     """,
+    # 8: each relation carries the one-line reason it was reported for (computed when it is found)
+    """
+    ALTER TABLE claim_relations ADD COLUMN reason TEXT;
+    """,
 ]

@@ -48,7 +48,7 @@ COLUMNS: dict[str, list[tuple[str, ColumnType]]] = {
     ],
     "timeline": [("thread_id", "string"), ("date", "string"), ("rank", "int"), ("sentence", "string")],
     "corrections": [
-        ("thread_id", "string"), ("label", "string"), ("score", "float"), ("cue", "string"),
+        ("thread_id", "string"), ("label", "string"), ("score", "float"), ("cue", "string"), ("reason", "string"),
         ("earlier_article_id", "string"), ("earlier_start", "int"), ("earlier_end", "int"),
         ("earlier_text", "string"), ("earlier_published", "string"),
         ("later_article_id", "string"), ("later_start", "int"), ("later_end", "int"),
@@ -138,7 +138,9 @@ def _corrections(store: "Store", story_id: str | None) -> Iterator[dict[str, Any
     threads = [t.id for t in store.threads(min_articles=2)] if story_id is None else _thread_ids(store, story_id)
     for tid in threads:
         for r in corrections_for_thread(store, tid, labels=CHANGE_LABELS):
-            row: dict[str, Any] = {"thread_id": tid, "label": r["label"], "score": float(r["score"]), "cue": r["cue"]}
+            row: dict[str, Any] = {
+                "thread_id": tid, "label": r["label"], "score": float(r["score"]), "cue": r["cue"], "reason": r["reason"],
+            }  # fmt: skip
             for side in ("earlier", "later"):
                 s = r[side]
                 row.update({

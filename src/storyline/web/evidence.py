@@ -1,10 +1,8 @@
 """Corrections and contradictions of a story, with both evidence spans ready to show side by side.
 
-They come from ``storyline.explain.corrections.corrections_for_thread(store,
-thread_id)`` when that function exists (threads of up to :data:`MAX_ARTICLES`); each relation has a ``label`` and an ``earlier`` and
-a ``later`` claim, each ``{article_id, span, text}`` (dicts or
-:class:`~storyline.model.ClaimRelation` objects). Without it the page says that
-the analysis is not available.
+The relations are :func:`storyline.explain.corrections.corrections_for_thread`'s (the one serialiser of
+relations, :func:`~storyline.explain.corrections.relation_dict`: label, cue, reason, both sides with spans,
+dates and sources); the page adds the highlighted context of each side, which the JSON leaves out.
 """
 
 from __future__ import annotations
@@ -12,79 +10,50 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ..model import to_dict
+from ..explain.corrections import CHANGE_LABELS, corrections_for_thread
 from ..store import Store
 from .highlight import excerpt
 
 log = logging.getLogger(__name__)
 
-
-def _side(store: Store, claim: Any, cache: dict[str, Any]) -> dict[str, Any]:
-    c = to_dict(claim) or {}
-    aid = c.get("article_id")
-    span = c.get("span")
-    if aid and aid not in cache:
-        cache[aid] = store.article(aid)
-    article = cache.get(aid) if aid else None
-    out: dict[str, Any] = {
-        "article_id": aid,
-        "span": list(span) if span else None,
-        "text": c.get("text") or "",
-        "speaker": c.get("speaker"),
-        "title": article.title if article else None,
-        "published": article.date if article else None,
-        "context": None,
-    }
-    if article is not None and span and 0 <= int(span[0]) < int(span[1]) <= len(article.text):
-        out["context"] = excerpt(article.text, int(span[0]), int(span[1]))
-    return out
-
-
-#: Claims are compared pairwise with embeddings; larger threads are not compared while a page waits.
+#: Threads whose relations were not all computed at ingest are compared while a page waits; larger ones are not.
 MAX_ARTICLES = 60
 
 
-def _finder():
-    try:
-        from storyline.explain.corrections import corrections_for_thread
-    except ImportError:
-        try:
-            from storyline.explain import corrections_for_thread
-        except ImportError:
-            return None
-    return corrections_for_thread
+def _with_context(side: dict[str, Any], text: str | None) -> dict[str, Any]:
+    span = side.get("span")
+    context = None
+    if text is not None and span and 0 <= int(span[0]) < int(span[1]) <= len(text):
+        context = excerpt(text, int(span[0]), int(span[1]))
+    return {**side, "context": context}
 
 
 def corrections(store: Store, thread_id: str) -> dict[str, Any]:
-    """``{"available", "reason", "relations"}`` for a thread, each relation with both sides resolved."""
-    find = _finder()
-    if find is None:
-        return {"available": False, "reason": "claim comparison is not installed", "relations": []}
-    size = len(store.story_article_ids(thread_id))
-    if size > MAX_ARTICLES:
+    """``{"available", "reason", "relations"}`` for a thread, each side with its highlighted context."""
+    ids = store.story_article_ids(thread_id)
+    if len(ids) > MAX_ARTICLES and store.related_count(ids) < len(ids):
         return {
             "available": False,
-            "reason": f"the story has {size} articles, more than the {MAX_ARTICLES} compared while serving",
+            "reason": f"the story has {len(ids)} articles, more than the {MAX_ARTICLES} compared while serving",
             "relations": [],
         }
     try:
-        relations = list(find(store, thread_id))
+        relations = corrections_for_thread(store, thread_id, labels=CHANGE_LABELS)
     except Exception:  # noqa: BLE001 - a failing optional stage must not take the page down
         log.exception("corrections_for_thread failed for %s", thread_id)
         return {"available": False, "reason": "claim comparison failed on this story", "relations": []}
-    cache: dict[str, Any] = {}
-    out = []
-    for rel in relations:
-        r = to_dict(rel)
-        out.append(
-            {
-                "label": r.get("label", "related"),
-                "score": r.get("score"),
-                "cue": r.get("cue"),
-                "earlier": _side(store, r.get("earlier"), cache),
-                "later": _side(store, r.get("later"), cache),
-            }
-        )
+    texts: dict[str, str | None] = {}
+    for r in relations:
+        for side in (r["earlier"], r["later"]):
+            aid = side["article_id"]
+            if aid not in texts:
+                article = store.article(aid)
+                texts[aid] = article.text if article else None
+    out = [
+        {**r, "earlier": _with_context(r["earlier"], texts[r["earlier"]["article_id"]]),
+         "later": _with_context(r["later"], texts[r["later"]["article_id"]])}
+        for r in relations
+    ]  # fmt: skip
     return {"available": True, "reason": None, "relations": out}
 
 
@@ -94,4 +63,4 @@ def public(relations: list[dict[str, Any]]) -> list[dict[str, Any]]:
         {**r, "earlier": {k: v for k, v in r["earlier"].items() if k != "context"},
          "later": {k: v for k, v in r["later"].items() if k != "context"}}
         for r in relations
-    ]
+    ]  # fmt: skip

@@ -127,14 +127,22 @@ class ClaimSide(Shape):
     span: Span
     text: str | None = None
     speaker: str | None = None
-    title: str | None = None
+    polarity: str | None = None
+    #: the date the claim is about (the first date it names, else the publication date)
+    date: str | None = None
     published: str | None = None
+    source: str | None = None
+    title: str | None = None
 
 
 class RelationOut(Shape):
+    #: corrects, contradicts, competing_account, updates (or supports)
     label: str | None = None
     score: float | None = None
     cue: str | None = None
+    #: one line saying why the relation was reported, computed when it was found
+    reason: str | None = None
+    thread_id: str | None = None
     earlier: ClaimSide
     later: ClaimSide
 
