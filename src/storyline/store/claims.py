@@ -66,7 +66,7 @@ class ClaimStore:
         rows = self.db.execute(
             f"""SELECT k.article_id, count(*) AS n FROM claim_keys k JOIN assignments s ON s.article_id = k.article_id
                 WHERE k.key IN ({marks}) AND s.thread_id = ? AND k.article_id != ?
-                GROUP BY k.article_id ORDER BY n DESC, s.seq DESC LIMIT ?""",
+                GROUP BY k.article_id ORDER BY n DESC, max(s.seq) DESC LIMIT ?""",
             (*keys, thread_id, exclude, limit),
         ).fetchall()
         return [r[0] for r in rows]
