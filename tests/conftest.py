@@ -48,14 +48,15 @@ def pg_server():
     if binaries() is None:
         pytest.skip("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb; `make test` installs it)")
     server = Server()
-    yield server
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("STORYLINE_INDEX_DIR", str(server.root / "index"))  # the vector indexes of its stores
+        yield server
     server.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store_path(request, tmp_path, monkeypatch) -> str:
+def store_path(request, tmp_path) -> str:
     """A new, empty store of each backend: a SQLite file, or a database of its own on the test server."""
     if request.param == "sqlite":
         return str(tmp_path / "s.db")
-    monkeypatch.setenv("STORYLINE_INDEX_DIR", str(tmp_path / "index"))
     return request.getfixturevalue("pg_server").database()
