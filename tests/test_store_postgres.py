@@ -71,9 +71,9 @@ def test_two_concurrent_ingests_from_two_machines_store_each_article_once(pg_ser
     first = _write(tmp_path / "a.jsonl", _records(range(0, 40)))
     second = _write(tmp_path / "b.jsonl", _records(range(20, 60)))  # 20 articles in both
     procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "storyline", "ingest", str(src), "--db", url],
-            env=_env(STORYLINE_INDEX_DIR=str(tmp_path / f"machine-{n}")),  # each machine keeps its own vector index
+        subprocess.Popen(  # one names the store with --db, the other with STORYLINE_DB
+            [sys.executable, "-m", "storyline", "ingest", str(src), *(["--db", url] if n == 0 else [])],
+            env=_env(STORYLINE_INDEX_DIR=str(tmp_path / f"machine-{n}"), STORYLINE_DB=url if n else "unused.db"),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -130,11 +130,12 @@ def _get(url: str) -> tuple[int, bytes]:
 
 
 def test_serve_reads_a_postgres_store_with_several_workers(pg_server, tmp_path, monkeypatch):
+    import storyline
     from storyline.corpus import Corpus
 
     monkeypatch.setenv("STORYLINE_INDEX_DIR", str(tmp_path / "index"))
     url = pg_server.database()
-    with Corpus(url) as corpus:
+    with storyline.open(url) as corpus:
         corpus.add_records(_records(range(0, 12)))
     port = _free_port()
     server = subprocess.Popen(
@@ -175,3 +176,21 @@ def test_serve_reads_a_postgres_store_with_several_workers(pg_server, tmp_path, 
     finally:
         server.terminate()
         server.wait(20)
+
+
+def test_a_reader_whose_connection_was_lost_reconnects(pg_server, tmp_path):
+    import psycopg
+    from fastapi.testclient import TestClient
+
+    from storyline.corpus import Corpus
+    from storyline.web import create_app
+
+    url = pg_server.database()
+    with Corpus(url) as corpus:
+        corpus.add_records(_records(range(0, 3)))
+    client = TestClient(create_app(url))
+    assert client.get("/api/threads").status_code == 200
+    with psycopg.connect(url, autocommit=True) as con:  # as a server restart would: every other session ends
+        con.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid != pg_backend_pid()")
+    assert client.get("/api/threads").status_code == 200
+    assert client.get("/api/search?q=flood").status_code == 200

@@ -20,7 +20,6 @@ import hashlib
 import os
 import re
 import sqlite3
-import threading
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -347,25 +346,36 @@ class PostgresDatabase(Database):
                 f"{self.name}: a PostgreSQL store needs psycopg: pip install 'storyline[postgres]' ({exc})"
             ) from exc
         self._psycopg = psycopg
+        self._dumpers = ((np.float32, FloatDumper), (np.float64, FloatDumper), (np.float16, FloatDumper)) + tuple(
+            (whole, Int8Dumper) for whole in (np.int64, np.int32, np.uint64, np.uint32, np.int16)
+        )
         self.operational_errors = (psycopg.OperationalError,)
+        self.connection = self._connect()
+
+    def _connect(self) -> Any:
         try:
-            self.connection = psycopg.connect(url, autocommit=True, row_factory=_row_factory)
-        except psycopg.Error as exc:
+            connection = self._psycopg.connect(self.url, autocommit=True, row_factory=_row_factory)
+        except self._psycopg.Error as exc:
             raise StorylineError(f"{self.name}: cannot connect to PostgreSQL: {str(exc).strip()}") from exc
-        for number in (np.float32, np.float64, np.float16):
-            self.connection.adapters.register_dumper(number, FloatDumper)
-        for whole in (np.int64, np.int32, np.uint64, np.uint32, np.int16):
-            self.connection.adapters.register_dumper(whole, Int8Dumper)
-        self.connection.execute("SET client_min_messages = warning")  # no NOTICE for an all-stop-words query
-        if readonly:
-            self.connection.execute("SET default_transaction_read_only = on")
-        self._lock = threading.RLock()
+        for kind, dumper in self._dumpers:  # numbers from numpy go in as numbers
+            connection.adapters.register_dumper(kind, dumper)
+        connection.execute("SET client_min_messages = warning")  # no NOTICE for an all-stop-words query
+        if self.readonly:
+            connection.execute("SET default_transaction_read_only = on")
+        return connection
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         try:
             return self.connection.execute(_to_format(sql), tuple(params))
         except self._psycopg.errors.DataError as exc:
             raise StorylineError(f"{self.name}: {str(exc).strip()}") from exc
+        except self._psycopg.OperationalError:
+            # A reader whose connection was lost (a restarted server) reconnects and asks again; a writer
+            # does not: its transaction and its lock went with the connection.
+            if not (self.readonly and self.connection.broken):
+                raise
+            self.connection = self._connect()
+            return self.connection.execute(_to_format(sql), tuple(params))
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         rows = list(rows)
@@ -415,10 +425,12 @@ class PostgresDatabase(Database):
         try:
             yield
         finally:
-            if not self.connection.closed:
+            try:
                 if self.in_transaction:
                     self.connection.execute("ROLLBACK")
                 self.connection.execute("SELECT pg_advisory_unlock(%s)", (WRITER_LOCK_KEY,))
+            except self._psycopg.OperationalError:
+                pass  # the connection is gone, and the lock with it
 
     # -- dialect pieces ---------------------------------------------------------------------------
     def data_version(self) -> Hashable:
