@@ -193,3 +193,14 @@ def test_postgres_second_writer_waits_and_says_so(pg_server, tmp_path, monkeypat
     # Numbers from numpy go in as numbers; bytes come back as bytes.
     first.save_link_features(_article(1).id, np.int64(1), np.int32(3), ["a"], {"terms": {"a": 0.5}}, b"\x00\x01")
     assert first.link_minhash(_article(1).id) == b"\x00\x01"
+
+
+def test_postgres_user_without_rights_gets_one_clear_error(pg_server):
+    import psycopg
+
+    url = pg_server.database()
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("DO $$ BEGIN CREATE ROLE visitor LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+    visitor = url.replace(f"//{pg_server.user}@", "//visitor@")
+    with pytest.raises(StorylineError, match="cannot use it as a storyline store.*permission denied"):
+        Store(visitor)

@@ -165,7 +165,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @app.command()
     def search(
-        query: str = typer.Argument(..., help="Full-text query (SQLite FTS5 syntax)."),
+        query: str = typer.Argument(..., help="Full-text query (SQLite FTS5 syntax; translated for a PostgreSQL store)."),
         db: Optional[str] = DB_OPTION,
         limit: int = typer.Option(20),
         as_json: bool = JSON_OPTION,

@@ -47,9 +47,9 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
         try:
             if not readonly:
                 self._migrate()
-        except self.db.operational_errors as exc:
+        except self.db.errors as exc:
             self.db.close()
-            raise StorylineError(f"{self.name}: not a storyline store ({exc})") from exc
+            raise StorylineError(f"{self.name}: cannot use it as a storyline store ({str(exc).strip()})") from exc
         except BaseException:
             self.db.close()
             raise

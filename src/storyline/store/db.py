@@ -64,6 +64,8 @@ class Database:
     name: str
     #: the driver's errors that mean the store could not be written (locked, full, gone)
     operational_errors: tuple[type[BaseException], ...]
+    #: every error of the driver
+    errors: tuple[type[BaseException], ...]
     readonly: bool
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
@@ -155,6 +157,7 @@ class SQLiteDatabase(Database):
 
     dialect = "sqlite"
     operational_errors = (sqlite3.OperationalError,)
+    errors = (sqlite3.Error,)
 
     def __init__(self, path: str, *, readonly: bool = False):
         self.name = self.path = path
@@ -350,6 +353,7 @@ class PostgresDatabase(Database):
             (whole, Int8Dumper) for whole in (np.int64, np.int32, np.uint64, np.uint32, np.int16)
         )
         self.operational_errors = (psycopg.OperationalError,)
+        self.errors = (psycopg.Error,)
         self.connection = self._connect()
 
     def _connect(self) -> Any:
