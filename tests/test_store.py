@@ -204,3 +204,13 @@ def test_postgres_user_without_rights_gets_one_clear_error(pg_server):
     visitor = url.replace(f"//{pg_server.user}@", "//visitor@")
     with pytest.raises(StorylineError, match="cannot use it as a storyline store.*permission denied"):
         Store(visitor)
+
+
+def test_a_nul_character_is_stored_and_offsets_hold(store_path):
+    store = Store(store_path)
+    a = Article(title="Null\x00 title", text="Before\x00after the harbour strike.")
+    assert store.add_article(a) is True
+    back = store.article(a.id)
+    assert back is not None and len(back.text) == len(a.text) and back.text[7:] == a.text[7:]
+    assert store.add_article(a) is False  # the id is the input's, so a re-ingest is still a duplicate
+    assert [h["id"] for h in store.search("harbour")] == [a.id]

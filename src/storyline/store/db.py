@@ -314,6 +314,23 @@ def _row_factory(cursor: Any) -> Callable[[Sequence[Any]], _Row]:
     return lambda values: cls(values)
 
 
+@lru_cache(maxsize=1)
+def _text_dumper() -> type:
+    """Strings as text, with NUL characters (which a PostgreSQL ``text`` cannot hold) replaced by U+FFFD.
+
+    One character for one, so every offset into a text holds; SQLite stores the NUL itself.
+    """
+    from psycopg.adapt import Dumper
+
+    class TextDumper(Dumper):
+        oid = 0  # as psycopg's own: the server infers the type from the statement
+
+        def dump(self, obj: str) -> bytes:
+            return (obj.replace("\x00", "\ufffd") if "\x00" in obj else obj).encode()
+
+    return TextDumper
+
+
 def local_base(url: str) -> str:
     """Where a PostgreSQL store's derived files live on this machine.
 
@@ -363,6 +380,7 @@ class PostgresDatabase(Database):
             raise StorylineError(f"{self.name}: cannot connect to PostgreSQL: {str(exc).strip()}") from exc
         for kind, dumper in self._dumpers:  # numbers from numpy go in as numbers
             connection.adapters.register_dumper(kind, dumper)
+        connection.adapters.register_dumper(str, _text_dumper())
         connection.execute("SET client_min_messages = warning")  # no NOTICE for an all-stop-words query
         if self.readonly:
             connection.execute("SET default_transaction_read_only = on")
@@ -451,13 +469,16 @@ class PostgresDatabase(Database):
 
         tsquery = to_tsquery(query)
         options = f"StartSel=\x02, StopSel=\x03, MaxWords={max(2, snippet_tokens)}, MinWords={max(1, snippet_tokens // 2)}"
-        rows = self.connection.execute(
-            f"""SELECT a.id, a.title, a.published, a.source,
-                       ts_headline('storyline', left(a.text, {FTS_CHARS}), q, %s) AS snippet
-                FROM articles a, to_tsquery('storyline', %s) q
-                WHERE a.fts @@ q ORDER BY ts_rank_cd(a.fts, q) DESC, a.rowid LIMIT %s""",
-            (options, tsquery, limit),
-        ).fetchall()
+        try:
+            rows = self.execute(
+                f"""SELECT a.id, a.title, a.published, a.source,
+                           ts_headline('storyline', left(a.text, {FTS_CHARS}), q, ?) AS snippet
+                    FROM articles a, to_tsquery('storyline', ?) q
+                    WHERE a.fts @@ q ORDER BY ts_rank_cd(a.fts, q) DESC, a.rowid LIMIT ?""",
+                (options, tsquery, limit),
+            ).fetchall()
+        except (self._psycopg.errors.SyntaxError, self._psycopg.errors.DataError, StorylineError) as exc:
+            raise StorylineError(f"search {query!r}: {exc}") from exc
         out = []
         for r in rows:
             hit = dict(r)
