@@ -38,3 +38,25 @@ def read_seed(seeds_dir: Path, name: str):
     (article,) = read([seeds_dir / name])
     assert isinstance(article, Article), article
     return dataclasses.replace(article, published=published, source=name)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server for the whole session (Debian's binaries, a Unix socket in a temporary folder)."""
+    from pg_server import Server, binaries
+
+    if binaries() is None:
+        pytest.skip("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb; `make test` installs it)")
+    server = Server()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("STORYLINE_INDEX_DIR", str(server.root / "index"))  # the vector indexes of its stores
+        yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_path(request, tmp_path) -> str:
+    """A new, empty store of each backend: a SQLite file, or a database of its own on the test server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "s.db")
+    return request.getfixturevalue("pg_server").database()

@@ -182,7 +182,7 @@ def test_cli_lists_the_correction_as_json(seed_pair, tmp_path, gold_correction):
     db = tmp_path / "seeds.db"
     store = Store(db)
     memory = _thread_store(articles, analyses)
-    memory.db.backup(store.db)
+    memory.db.connection.backup(store.db.connection)
     store.close()
     result = CliRunner().invoke(app, ["corrections", "th-seeds", "--db", str(db), "--json"])
     assert result.exit_code == 0, result.output

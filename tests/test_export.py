@@ -15,15 +15,16 @@ from storyline.corpus import Corpus
 from storyline.store import Store
 
 
-@pytest.fixture(scope="module")
-def seeded_db(seeds: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("export") / "seeds.db"
-    with Corpus(str(db)) as corpus:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def seeded_db(request: pytest.FixtureRequest, seeds: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The two seed articles in a store of each backend."""
+    db = str(tmp_path_factory.mktemp("export") / "seeds.db") if request.param == "sqlite" else request.getfixturevalue("pg_server").database()
+    with Corpus(db) as corpus:
         corpus.add([read_seed(seeds, "000_f683f51b366350f9.txt"), read_seed(seeds, "002_11948805ac859076.txt")])
     return db
 
 
-def _export(db: Path, table: str, fmt: str, out: Path, *extra: str) -> None:
+def _export(db: str, table: str, fmt: str, out: Path, *extra: str) -> None:
     result = CliRunner().invoke(app, ["export", table, *extra, "--format", fmt, "--out", str(out), "--db", str(db)])
     assert result.exit_code == 0, result.output
 
@@ -39,7 +40,7 @@ def _read(path: Path, fmt: str) -> list[dict]:
     return pq.read_table(path).to_pylist()
 
 
-def _store_spans(db: Path) -> tuple[list[tuple], list[tuple]]:
+def _store_spans(db: str) -> tuple[list[tuple], list[tuple]]:
     with Store(db) as store:
         quotes = sorted((q["article_id"], q["start"], q["end"]) for q in store.quotes())
         mentions = sorted((m["article_id"], m["start"], m["end"]) for m in store.export_mentions())
@@ -47,7 +48,7 @@ def _store_spans(db: Path) -> tuple[list[tuple], list[tuple]]:
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
-def test_export_round_trips(seeded_db: Path, tmp_path: Path, fmt: str) -> None:
+def test_export_round_trips(seeded_db: str, tmp_path: Path, fmt: str) -> None:
     quotes, mentions = _store_spans(seeded_db)
     assert quotes and mentions
     with Store(seeded_db) as store:
@@ -79,7 +80,7 @@ def test_export_round_trips(seeded_db: Path, tmp_path: Path, fmt: str) -> None:
         assert str(pq.read_schema(tmp_path / "articles.parquet").field("published_estimated").type) == "bool"
 
 
-def test_export_of_one_story_and_its_corrections(seeded_db: Path, tmp_path: Path) -> None:
+def test_export_of_one_story_and_its_corrections(seeded_db: str, tmp_path: Path) -> None:
     with Store(seeded_db) as store:
         thread = store.threads()[0].id
         ids = store.story_article_ids(thread)
@@ -97,7 +98,7 @@ def test_export_of_one_story_and_its_corrections(seeded_db: Path, tmp_path: Path
     assert dates and dates == sorted(dates) and all(r["thread_id"] == thread for r in _read(timeline, "jsonl"))
 
 
-def test_export_refuses_bad_input(seeded_db: Path, tmp_path: Path) -> None:
+def test_export_refuses_bad_input(seeded_db: str, tmp_path: Path) -> None:
     missing = CliRunner().invoke(app, ["export", "articles", "th-nope", "--out", str(tmp_path / "x.jsonl"), "--db", str(seeded_db)])
     assert missing.exit_code == 1 and "th-nope" in missing.output and "Traceback" not in missing.output
     assert not (tmp_path / "x.jsonl").exists()

@@ -19,9 +19,9 @@ def _cli(*args: str):
 
 
 @pytest.fixture()
-def followed(seeds: Path, tmp_path: Path) -> dict:
-    db = tmp_path / "follow.db"
-    with Corpus(str(db)) as corpus:
+def followed(seeds: Path, store_path: str) -> dict:
+    db = store_path
+    with Corpus(db) as corpus:
         corpus.add([read_seed(seeds, "000_f683f51b366350f9.txt")])
         thread = corpus.stories()[0].id
     result = _cli("follow", thread, "--db", str(db))

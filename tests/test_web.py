@@ -31,8 +31,11 @@ HOSTILE_TEXT = (
 )
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory, seeds) -> Path:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def db(request, tmp_path_factory, seeds) -> Path | str:
+    """The seeds in a store of each backend (the whole module runs on both)."""
+    if request.param == "postgresql":
+        return build_store(request.getfixturevalue("pg_server").database(), seeds)
     return build_store(tmp_path_factory.mktemp("web") / "web.db", seeds)
 
 
@@ -171,9 +174,8 @@ def test_page_keys_name_only_the_cached_pages():
         assert page_key(path, query) is None, (path, query)
 
 
-def test_version_follows_commits_by_other_connections(tmp_path):
-    path = tmp_path / "v.db"
-    with Store(str(path)) as writer, Store(str(path), readonly=True) as reader:
+def test_version_follows_commits_by_other_connections(store_path):
+    with Store(store_path) as writer, Store(store_path, readonly=True) as reader:
         first = current_version(reader)
         assert current_version(reader) is first  # no commit since: not re-read
         writer.db.execute(

@@ -25,7 +25,7 @@ def seed_articles(seeds: Path) -> list[Article]:
     return [read_seed(seeds, p.name) for p in sorted(seeds.glob("*.txt"))]
 
 
-def build_store(path: Path, seeds: Path, demo: bool = False) -> Path:
+def build_store(path: Path | str, seeds: Path, demo: bool = False) -> Path | str:
     """A store holding the seeds (and the demo corpus), analysed and linked by the pipeline."""
     with Corpus(str(path)) as corpus:
         corpus.add(seed_articles(seeds))

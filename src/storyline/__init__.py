@@ -8,7 +8,7 @@ __all__ = ["__version__", "open"]
 
 
 def open(path: str | None = None, config=None):  # noqa: A001 - mirrors sqlite3.connect / builtins.open
-    """Open (or create) a storyline corpus backed by the SQLite file at ``path``.
+    """Open (or create) a storyline corpus: a SQLite file at ``path``, or a ``postgresql://`` URL.
 
     ``config`` (a :class:`storyline.config.StorylineConfig`, or the path of a TOML file) sets the
     analysis, linking and explanations; without it the configuration the store recorded is used,

@@ -1,7 +1,7 @@
 """The Python API: a corpus of articles in one store, ingested, analysed and linked.
 
 >>> import storyline
->>> corpus = storyline.open("news.db")
+>>> corpus = storyline.open("news.db")  # or "postgresql://user@host/news"
 >>> report = corpus.ingest(["articles/", "https://example.org/feed.xml"])
 >>> for thread in corpus.stories():
 ...     print(thread.id, thread.title, thread.article_count)
@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
@@ -43,7 +42,7 @@ class Corpus:
         self.store = Store(path)
         if config is None:
             recorded = self.store.recorded_config()
-            config = StorylineConfig.from_json(recorded, f"{self.store.path}: recorded configuration") if recorded else StorylineConfig()
+            config = StorylineConfig.from_json(recorded, f"{self.store.name}: recorded configuration") if recorded else StorylineConfig()
         #: the settings of the analysis, the linker and the explanations (recorded in the store at the first write)
         self.config = config
         self._pipeline = None
@@ -223,10 +222,10 @@ class Corpus:
                         )
                     )
                     self.matcher.add(article, analysis, placed.thread_id, placed.duplicate_of)
-        except sqlite3.OperationalError as exc:
+        except self.store.operational_errors as exc:
             self._linker = None  # its memory holds the rolled-back batch: reload from the store next time
             self._matcher = None
-            raise StorylineError(f"{self.store.path}: cannot write the store ({exc}); nothing of this batch was stored") from exc
+            raise StorylineError(f"{self.store.name}: cannot write the store ({exc}); nothing of this batch was stored") from exc
         except BaseException:
             self._linker = None
             self._matcher = None

@@ -14,7 +14,9 @@ from ..errors import StorylineError
 
 console = Console(stderr=True)
 
-DB_OPTION = typer.Option(None, "--db", envvar="STORYLINE_DB", help="Store file [default: ./storyline.db].")
+DB_OPTION = typer.Option(
+    None, "--db", envvar="STORYLINE_DB", help="Store: a SQLite file or a postgresql:// URL [default: ./storyline.db]."
+)
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON instead of a table.")
 CONFIG_OPTION = typer.Option(
     None,

@@ -165,7 +165,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @app.command()
     def search(
-        query: str = typer.Argument(..., help="Full-text query (SQLite FTS5 syntax)."),
+        query: str = typer.Argument(..., help="Full-text query (SQLite FTS5 syntax; translated for a PostgreSQL store)."),
         db: Optional[str] = DB_OPTION,
         limit: int = typer.Option(20),
         as_json: bool = JSON_OPTION,
@@ -207,7 +207,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         finally:
             corpus.close()
         elapsed = time.perf_counter() - start
-        table = _story_table(f"{len(threads)} stories (largest 15) from {corpus.store.path}", ("sources",))
+        table = _story_table(f"{len(threads)} stories (largest 15) from {corpus.store.name}", ("sources",))
         for t in threads[:15]:
             table.add_row(
                 t.id, t.title, str(t.event_count), str(t.article_count), str(t.source_count), t.first_date or "", t.last_date or ""

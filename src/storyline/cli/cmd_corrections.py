@@ -38,7 +38,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         try:
             store = corpus.store
             if thread is not None and store.thread(thread) is None and not store.story_article_ids(thread):
-                fail(f"{thread}: no such thread or event in {store.path} (see `storyline stories`)")
+                fail(f"{thread}: no such thread or event in {store.name} (see `storyline stories`)")
             relations = corrections(store, thread, labels=labels, progress=not as_json)
         finally:
             corpus.close()

@@ -24,7 +24,7 @@ def _thread_id(store, story_id: str) -> str:
     if thread is None:
         parent = store.event_thread(store.resolve(story_id))
         if parent is None:
-            fail(f"story {story_id!r}: no such thread or event in {store.path} (see `storyline stories`)")
+            fail(f"story {story_id!r}: no such thread or event in {store.name} (see `storyline stories`)")
         return parent
     return thread.id
 

@@ -57,7 +57,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         except StorylineError as exc:
             fail(str(exc))
         shown = f"[{host}]" if ":" in host else host
-        typer.echo(f"storyline: serving {path} at http://{shown}:{port}/")
+        from ..store.db import shown_url
+
+        typer.echo(f"storyline: serving {shown_url(path)} at http://{shown}:{port}/")
         if not token:
             console.print("writing is disabled (no --token / STORYLINE_TOKEN)", highlight=False)
         # A client that sends nothing for 5 s on an idle connection is closed, one that takes more than

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -141,7 +140,10 @@ class VectorIndex:
 
 
 def index_path(store: "Store") -> str | None:
-    """Where the index of a store lives: ``<db file>.usearch`` (``None`` for ``:memory:``)."""
-    if store.path == ":memory:" or not store.path:
-        return None
-    return str(Path(store.path).expanduser().resolve()) + ".usearch"
+    """Where the index of a store lives: ``<db file>.usearch`` (``None`` for ``:memory:``).
+
+    For a PostgreSQL store it is a file in a local folder (:func:`storyline.store.db.local_base`): each
+    machine keeps its own, checked against the store's embeddings when it is opened.
+    """
+    base = store.local_base
+    return None if base is None else base + ".usearch"

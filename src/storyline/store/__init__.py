@@ -1,19 +1,18 @@
-"""The embedded store: one SQLite file, WAL, a versioned schema, FTS5 search.
+"""The store: SQLite (one file, WAL, FTS5) or PostgreSQL, one versioned schema, one set of SQL.
 
 Articles are keyed by their content id (:func:`storyline.model.content_id`), so
 storing the same article twice is a no-op. Writers group their work in
-:meth:`Store.transaction`; a batch is stored whole or not at all.
+:meth:`Store.transaction`; a batch is stored whole or not at all. The connection
+and what the two servers do differently live in :mod:`storyline.store.db`.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
@@ -21,6 +20,7 @@ import numpy as np
 from ..errors import StorylineError
 from ..model import Analysis, Article, Event, Thread, analysis_from_dict, entity_id, to_dict
 from .claims import ClaimStore
+from .db import NO_LIMIT, Database, is_postgres_url, open_database, upsert
 from .exports import ExportReads
 from .follow import FollowStore
 from .reads import ReadModels
@@ -28,56 +28,48 @@ from .schema import MIGRATIONS
 
 DEFAULT_DB = "storyline.db"
 
+__all__ = ["DEFAULT_DB", "Store", "default_path", "is_postgres_url"]
+
 
 def default_path() -> str:
-    """The store path: ``$STORYLINE_DB`` or ``./storyline.db``."""
+    """The store: ``$STORYLINE_DB`` (a file or a ``postgresql://`` URL) or ``./storyline.db``."""
     return os.environ.get("STORYLINE_DB") or DEFAULT_DB
 
 
 class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
-    """A storyline store in one SQLite file (``":memory:"`` for a throwaway one)."""
+    """A storyline store: a SQLite file (``":memory:"`` for a throwaway one) or a ``postgresql://`` URL."""
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, readonly: bool = False):
         self.path = str(path if path is not None else default_path())
-        if self.path != ":memory:":
-            parent = Path(self.path).expanduser().resolve().parent
-            if not parent.is_dir():
-                raise StorylineError(f"{self.path}: folder {parent} does not exist")
+        self.db: Database = open_database(self.path, readonly=readonly)
+        #: the store as messages show it (a PostgreSQL URL without its password)
+        self.name = self.db.name
         try:
-            if readonly:
-                uri = f"file:{Path(self.path).resolve()}?mode=ro"
-                self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-            else:
-                self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-            self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.execute("PRAGMA busy_timeout = 30000")
             if not readonly:
-                if self.path != ":memory:":
-                    self._use_wal()
-                self.db.execute("PRAGMA synchronous = NORMAL")
                 self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise StorylineError(f"{self.path}: not a storyline store ({exc})") from exc
+        except self.db.errors as exc:
+            self.db.close()
+            raise StorylineError(f"{self.name}: cannot use it as a storyline store ({str(exc).strip()})") from exc
+        except BaseException:
+            self.db.close()
+            raise
         self._lock = threading.RLock()
         self._depth = 0
 
     # -- schema -----------------------------------------------------------------------------
     @property
     def version(self) -> int:
-        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        return self.db.schema_version()
 
-    def _use_wal(self) -> None:
-        """Switch a new store to write-ahead logging, once.
+    @property
+    def operational_errors(self) -> tuple[type[BaseException], ...]:
+        """The driver's errors that mean the store could not be written (locked, full, gone)."""
+        return self.db.operational_errors
 
-        Changing the journal mode needs the file to itself and SQLite does not wait
-        for it (no busy handler), so two processes opening a new store at once take
-        the writer lock for it; a store already in WAL mode needs nothing.
-        """
-        if self.db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
-            return
-        with self.writer():
-            self.db.execute("PRAGMA journal_mode = WAL")
+    @property
+    def local_base(self) -> str | None:
+        """What files derived from the store on this machine are named after (``None``: keep none)."""
+        return self.db.local_base
 
     def _migrate(self) -> None:
         if len(MIGRATIONS) <= self.version:
@@ -90,11 +82,10 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
         current = self.version
         if current > len(MIGRATIONS):
             raise StorylineError(
-                f"{self.path}: schema version {current} is newer than this storyline ({len(MIGRATIONS)}); upgrade storyline"
+                f"{self.name}: schema version {current} is newer than this storyline ({len(MIGRATIONS)}); upgrade storyline"
             )
         for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
-            # executescript commits first; run each migration as its own transaction.
-            self.db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+            self.db.apply_migration(number, script)
 
     # -- transactions -----------------------------------------------------------------------
     @contextmanager
@@ -103,46 +94,29 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
         with self._lock:
             outer = self._depth == 0
             if outer:
-                self.db.execute("BEGIN IMMEDIATE")
+                self.db.begin()
             self._depth += 1
             try:
                 yield self
             except BaseException:
                 self._depth -= 1
-                if outer and self.db.in_transaction:  # SQLite may have rolled back already (a full disk)
-                    self.db.execute("ROLLBACK")
+                if outer:  # SQLite may have rolled back already (a full disk)
+                    self.db.rollback()
                 raise
             self._depth -= 1
             if outer:
-                self.db.execute("COMMIT")
+                self.db.commit()
 
     @contextmanager
     def writer(self, on_wait: Callable[[str], None] | None = None) -> Iterator["Store"]:
-        """Hold the store's single-writer lock (a lock file beside the store) for a whole ingest.
+        """Hold the store's single-writer lock for a whole ingest.
 
-        One ingest writes at a time; a second one waits for the first, calling ``on_wait`` once with a
-        message that says so, and then finds what the first stored as duplicates. Readers never wait.
+        SQLite: a lock file beside the store; PostgreSQL: a session advisory lock. One ingest writes at a
+        time; a second one waits for the first, calling ``on_wait`` once with a message that says so, and
+        then finds what the first stored as duplicates. Readers never wait.
         """
-        if self.path == ":memory:":
+        with self.db.writer_lock(on_wait):
             yield self
-            return
-        import fcntl
-
-        lock_path = f"{self.path}.lock"
-        try:
-            handle = open(lock_path, "a+b")
-        except OSError as exc:
-            raise StorylineError(f"{lock_path}: cannot open the store's lock file: {exc.strerror or exc}") from exc
-        try:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                if on_wait is not None:
-                    on_wait(f"{self.path}: the store is busy (another ingest is writing); waiting for it to finish")
-                fcntl.flock(handle, fcntl.LOCK_EX)
-            yield self
-        finally:
-            handle.close()  # releases the lock
 
     def close(self) -> None:
         self.db.close()
@@ -154,7 +128,7 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
         self.close()
 
     def integrity_check(self) -> str:
-        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+        return self.db.integrity_check()
 
     # -- configuration ------------------------------------------------------------------------
     def recorded_config(self) -> str | None:
@@ -209,10 +183,10 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
     def add_article(self, article: Article) -> bool:
         """Store an article; ``False`` when an article with the same content id is already stored."""
         cur = self.db.execute(
-            """INSERT OR IGNORE INTO articles
+            """INSERT INTO articles
                (id, title, text, published, url, source, author, language, origin, meta, ingested_at,
                 authors, modified, section)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
             (
                 article.id,
                 article.title,
@@ -233,7 +207,7 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
         return cur.rowcount == 1
 
     @staticmethod
-    def _article(row: sqlite3.Row) -> Article:
+    def _article(row: Any) -> Article:
         return Article(
             id=row["id"],
             title=row["title"],
@@ -257,7 +231,7 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
     def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
         """Articles by id (in date order), or all of them."""
         if ids is None:
-            rows = self.db.execute("SELECT * FROM articles ORDER BY published, rowid").fetchall()
+            rows = self.db.execute("SELECT * FROM articles ORDER BY published NULLS FIRST, rowid").fetchall()
         else:
             ids = list(ids)
             rows = []
@@ -275,18 +249,10 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
     def search(
         self, query: str, limit: int = 20, *, marks: tuple[str, str] = ("[", "]"), snippet_tokens: int = 12
     ) -> list[dict[str, Any]]:
-        """Full-text search over titles and texts (FTS5 syntax), best first; ``marks`` wrap the hits in snippets."""
-        try:
-            rows = self.db.execute(
-                """SELECT a.id, a.title, a.published, a.source,
-                          snippet(articles_fts, 1, ?, ?, '…', ?) AS snippet
-                   FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
-                   WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?""",
-                (marks[0], marks[1], snippet_tokens, query, limit),
-            ).fetchall()
-        except sqlite3.OperationalError as exc:
-            raise StorylineError(f"search {query!r}: {exc}") from exc
-        return [dict(r) for r in rows]
+        """Full-text search over titles and texts (FTS5 syntax, translated for PostgreSQL), best first.
+
+        ``marks`` wrap the hits in snippets."""
+        return self.db.search(query, limit, marks, snippet_tokens)
 
     # -- analyses ---------------------------------------------------------------------------
     def save_analysis(self, analysis: Analysis) -> None:
@@ -294,37 +260,38 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
         aid = analysis.article_id
         with self.transaction():
             self.db.execute(
-                "INSERT OR REPLACE INTO analyses(article_id, data) VALUES (?, ?)",
-                (aid, json.dumps(to_dict(analysis), ensure_ascii=False)),
+                upsert("analyses", ("article_id", "data"), ("article_id",)), (aid, json.dumps(to_dict(analysis), ensure_ascii=False))
             )
             self.db.execute("DELETE FROM mentions WHERE article_id = ?", (aid,))
             self.db.execute("DELETE FROM quotes WHERE article_id = ?", (aid,))
-            for m in analysis.entities:
-                eid = entity_id(m.canonical, m.label)
-                self.db.execute(
-                    "INSERT OR IGNORE INTO entities(id, name, type) VALUES (?, ?, ?)", (eid, m.canonical, m.label)
-                )
-                self.db.execute(
-                    "INSERT INTO mentions(article_id, entity_id, start, end, text) VALUES (?, ?, ?, ?, ?)",
-                    (aid, eid, m.span[0], m.span[1], m.text),
-                )
-            for q in analysis.quotes:
-                speaker_id: str | None = entity_id(q.speaker, "PERSON") if q.speaker else None
-                self.db.execute(
-                    """INSERT INTO quotes(article_id, start, end, kind, speaker, entity_id, channel, text)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                    (aid, q.content[0], q.content[1], q.kind, q.speaker, speaker_id, q.channel, q.text),
-                )
+            ids = [entity_id(m.canonical, m.label) for m in analysis.entities]
+            self.db.executemany(
+                "INSERT INTO entities(id, name, type) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                list({eid: (eid, m.canonical, m.label) for eid, m in zip(ids, analysis.entities)}.values()),
+            )
+            self.db.executemany(
+                'INSERT INTO mentions(article_id, entity_id, start, "end", text) VALUES (?, ?, ?, ?, ?)',
+                [(aid, eid, m.span[0], m.span[1], m.text) for eid, m in zip(ids, analysis.entities)],
+            )
+            self.db.executemany(
+                """INSERT INTO quotes(article_id, start, "end", kind, speaker, entity_id, channel, text)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    (aid, q.content[0], q.content[1], q.kind, q.speaker, entity_id(q.speaker, "PERSON") if q.speaker else None, q.channel, q.text)
+                    for q in analysis.quotes
+                ],
+            )
 
     def person_names(self, word: str) -> list[str]:
         """Stored multi-word person names that begin or end with ``word`` ("Putin" → "Vladimir Putin")."""
         # Plain prefix and suffix comparisons, not LIKE: a word may be longer than SQLite's LIKE pattern
         # limit, and "%" or "_" in a word is not a wildcard.
         n = len(word) + 1
+        # (``substr`` from the end, written so that SQLite and PostgreSQL read it alike)
         rows = self.db.execute(
             """SELECT DISTINCT name FROM entities WHERE type = 'PERSON'
-               AND (substr(name, -?) = ? OR substr(name, 1, ?) = ?) LIMIT 5""",
-            (n, f" {word}", n, f"{word} "),
+               AND ((length(name) >= ? AND substr(name, length(name) - ? + 1) = ?) OR substr(name, 1, ?) = ?) LIMIT 5""",
+            (n, n, f" {word}", n, f"{word} "),
         ).fetchall()
         return [r[0] for r in rows]
 
@@ -362,21 +329,22 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self.db.execute(
             f"""SELECT q.*, a.published, a.title AS article_title FROM quotes q
-                JOIN articles a ON a.id = q.article_id {where} ORDER BY a.published, q.article_id, q.start LIMIT ?""",
-            [*args, -1 if limit is None else limit],
+                JOIN articles a ON a.id = q.article_id {where}
+                ORDER BY a.published NULLS FIRST, q.article_id, q.start LIMIT ?""",
+            [*args, NO_LIMIT if limit is None else limit],
         ).fetchall()
         return [dict(r) for r in rows]
 
     # -- embeddings -------------------------------------------------------------------------
     def save_embedding(self, article_id: str, vector: np.ndarray) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO embeddings(article_id, vector) VALUES (?, ?)",
+            upsert("embeddings", ("article_id", "vector"), ("article_id",)),
             (article_id, np.asarray(vector, dtype=np.float32).tobytes()),
         )
 
     def embedding(self, article_id: str) -> np.ndarray | None:
         row = self.db.execute("SELECT vector FROM embeddings WHERE article_id = ?", (article_id,)).fetchone()
-        return np.frombuffer(row[0], dtype=np.float32) if row else None
+        return np.frombuffer(bytes(row[0]), dtype=np.float32) if row else None
 
     # -- stories ----------------------------------------------------------------------------
     def next_seq(self) -> int:
@@ -402,9 +370,8 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
         score: float | None = None,
     ) -> None:
         self.db.execute(
-            """INSERT OR REPLACE INTO assignments(article_id, seq, event_id, thread_id, duplicate_of, score)
-               VALUES (?, ?, ?, ?, ?, ?)""",
-            (article_id, seq, event_id, thread_id, duplicate_of, score),
+            upsert("assignments", ("article_id", "seq", "event_id", "thread_id", "duplicate_of", "score"), ("article_id",)),
+            (article_id, seq, event_id, thread_id, duplicate_of, None if score is None else float(score)),
         )
 
     def assignment(self, article_id: str) -> dict[str, Any] | None:
@@ -412,9 +379,7 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
         return dict(row) if row else None
 
     def record_merge(self, old_id: str, new_id: str, kind: str, seq: int) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO merges(old_id, new_id, kind, seq) VALUES (?, ?, ?, ?)", (old_id, new_id, kind, seq)
-        )
+        self.db.execute(upsert("merges", ("old_id", "new_id", "kind", "seq"), ("old_id",)), (old_id, new_id, kind, seq))
 
     def resolve(self, story_id: str) -> str:
         """Follow recorded merges so that an old event or thread id still finds its story."""
@@ -431,12 +396,15 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
                min(a.published) AS first_date, max(a.published) AS last_date,
                count(DISTINCT s.event_id) AS event_count, count(*) AS article_count,
                count(DISTINCT CASE WHEN s.duplicate_of IS NULL THEN coalesce(a.source, a.id) END) AS source_count,
-               group_concat(DISTINCT a.source) AS sources
+               {sources} AS sources
         FROM threads t JOIN assignments s ON s.thread_id = t.id JOIN articles a ON a.id = s.article_id
     """
 
+    def _thread_sql(self) -> str:
+        return self._THREAD_SQL.format(sources=self.db.group_concat("DISTINCT a.source"))
+
     @staticmethod
-    def _thread(row: sqlite3.Row) -> Thread:
+    def _thread(row: Any) -> Thread:
         return Thread(
             id=row["id"],
             title=row["title"],
@@ -451,15 +419,15 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
     def threads(self, limit: int | None = None, min_articles: int = 1) -> list[Thread]:
         """Threads, largest first."""
         rows = self.db.execute(
-            self._THREAD_SQL
-            + " GROUP BY t.id HAVING count(*) >= ? ORDER BY article_count DESC, last_date DESC, t.id LIMIT ?",
-            (min_articles, -1 if limit is None else limit),
+            self._thread_sql()
+            + " GROUP BY t.id HAVING count(*) >= ? ORDER BY article_count DESC, last_date DESC NULLS LAST, t.id LIMIT ?",
+            (min_articles, NO_LIMIT if limit is None else limit),
         ).fetchall()
         return [self._thread(r) for r in rows]
 
     def thread(self, thread_id: str) -> Thread | None:
         thread_id = self.resolve(thread_id)
-        row = self.db.execute(self._THREAD_SQL + " WHERE t.id = ? GROUP BY t.id", (thread_id,)).fetchone()
+        row = self.db.execute(self._thread_sql() + " WHERE t.id = ? GROUP BY t.id", (thread_id,)).fetchone()
         return self._thread(row) if row else None
 
     def events(self, thread_id: str) -> list[Event]:
@@ -468,7 +436,7 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
                       count(*) AS article_count,
                       count(DISTINCT CASE WHEN s.duplicate_of IS NULL THEN coalesce(a.source, a.id) END) AS source_count
                FROM events e JOIN assignments s ON s.event_id = e.id JOIN articles a ON a.id = s.article_id
-               WHERE e.thread_id = ? GROUP BY e.id ORDER BY first_date, e.created_seq""",
+               WHERE e.thread_id = ? GROUP BY e.id ORDER BY first_date NULLS FIRST, e.created_seq""",
             (self.resolve(thread_id),),
         ).fetchall()
         return [
@@ -501,7 +469,7 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
         story_id = self.resolve(story_id)
         rows = self.db.execute(
             """SELECT s.article_id FROM assignments s JOIN articles a ON a.id = s.article_id
-               WHERE s.thread_id = ? OR s.event_id = ? ORDER BY a.published, s.seq""",
+               WHERE s.thread_id = ? OR s.event_id = ? ORDER BY a.published NULLS FIRST, s.seq""",
             (story_id, story_id),
         ).fetchall()
         return [r[0] for r in rows]
@@ -512,13 +480,13 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
     ) -> None:
         """Keep what the linker computed for one article, so that its state can be rebuilt from the store."""
         self.db.execute(
-            "INSERT OR REPLACE INTO link_features(article_id, seq, day, terms, vector, minhash) VALUES (?, ?, ?, ?, ?, ?)",
+            upsert("link_features", ("article_id", "seq", "day", "terms", "vector", "minhash"), ("article_id",)),
             (article_id, seq, day, json.dumps(terms, ensure_ascii=False), json.dumps(vector, ensure_ascii=False), minhash),
         )
 
     def link_minhash(self, article_id: str) -> bytes | None:
         row = self.db.execute("SELECT minhash FROM link_features WHERE article_id = ?", (article_id,)).fetchone()
-        return row[0] if row else None
+        return bytes(row[0]) if row and row[0] is not None else None
 
     def link_history(self, after_seq: int = 0) -> Iterator[dict[str, Any]]:
         """Assigned articles in arrival order with their embedding and link features (streamed)."""
@@ -537,7 +505,7 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
                 "event_id": row["event_id"],
                 "thread_id": row["thread_id"],
                 "duplicate_of": row["duplicate_of"],
-                "vector": None if row["vector"] is None else np.frombuffer(row["vector"], dtype=np.float32),
+                "vector": None if row["vector"] is None else np.frombuffer(bytes(row["vector"]), dtype=np.float32),
                 "day": row["day"],
                 "terms": json.loads(row["terms"]) if row["terms"] else [],
                 "weights": json.loads(row["weights"]) if row["weights"] else {},

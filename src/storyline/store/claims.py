@@ -9,13 +9,16 @@ complete for a thread.
 
 from __future__ import annotations
 
-import sqlite3
-from typing import Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..model import Claim, ClaimRelation, Span
+from .db import upsert
+
+if TYPE_CHECKING:
+    from .db import Database
 
 
-def _claim(row: sqlite3.Row) -> Claim:
+def _claim(row: Any) -> Claim:
     return Claim(
         span=Span(row["start"], row["end"]),
         text=row["text"],
@@ -30,17 +33,18 @@ def _claim(row: sqlite3.Row) -> Claim:
 class ClaimStore:
     """Reads and writes of ``claims``, ``claim_keys``, ``claim_relations`` and ``claims_related``."""
 
-    db: sqlite3.Connection
+    if TYPE_CHECKING:
+        db: Database
 
     def save_claims(self, article_id: str, claims: Iterable[Claim], keys: Iterable[str]) -> None:
         """Replace the stored claims of ``article_id`` and its candidate keys."""
         self.db.execute("DELETE FROM claims WHERE article_id = ?", (article_id,))
         self.db.execute("DELETE FROM claim_keys WHERE article_id = ?", (article_id,))
         self.db.executemany(
-            "INSERT OR REPLACE INTO claims (id, article_id, start, end, text, speaker, polarity, date) VALUES (?,?,?,?,?,?,?,?)",
+            upsert("claims", ("id", "article_id", "start", "end", "text", "speaker", "polarity", "date"), ("id",)),
             [(c.id, article_id, c.span.start, c.span.end, c.text, c.speaker, c.polarity, c.date) for c in claims],
         )
-        self.db.executemany("INSERT OR IGNORE INTO claim_keys (key, article_id) VALUES (?, ?)", [(k, article_id) for k in set(keys)])
+        self.db.executemany("INSERT INTO claim_keys (key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING", [(k, article_id) for k in set(keys)])
 
     def claims_of(self, article_ids: Iterable[str]) -> dict[str, list[Claim]]:
         """Stored claims by article, in text order."""
@@ -62,24 +66,26 @@ class ClaimStore:
         rows = self.db.execute(
             f"""SELECT k.article_id, count(*) AS n FROM claim_keys k JOIN assignments s ON s.article_id = k.article_id
                 WHERE k.key IN ({marks}) AND s.thread_id = ? AND k.article_id != ?
-                GROUP BY k.article_id ORDER BY n DESC, s.seq DESC LIMIT ?""",
+                GROUP BY k.article_id ORDER BY n DESC, max(s.seq) DESC LIMIT ?""",
             (*keys, thread_id, exclude, limit),
         ).fetchall()
         return [r[0] for r in rows]
 
     def save_relations(self, relations: Iterable[ClaimRelation]) -> None:
         self.db.executemany(
-            """INSERT OR REPLACE INTO claim_relations
-               (earlier_claim, later_claim, earlier_article, later_article, label, score, cue, reason)
-               VALUES (?,?,?,?,?,?,?,?)""",
+            upsert(
+                "claim_relations",
+                ("earlier_claim", "later_claim", "earlier_article", "later_article", "label", "score", "cue", "reason"),
+                ("earlier_claim", "later_claim"),
+            ),
             [
-                (r.earlier.id, r.later.id, r.earlier.article_id, r.later.article_id, r.label, r.score, r.cue, r.reason)
+                (r.earlier.id, r.later.id, r.earlier.article_id, r.later.article_id, r.label, float(r.score), r.cue, r.reason)
                 for r in relations
             ],
         )
 
     def mark_related(self, article_id: str) -> None:
-        self.db.execute("INSERT OR IGNORE INTO claims_related (article_id) VALUES (?)", (article_id,))
+        self.db.execute("INSERT INTO claims_related (article_id) VALUES (?) ON CONFLICT DO NOTHING", (article_id,))
 
     def related_count(self, article_ids: Iterable[str]) -> int:
         """How many of ``article_ids`` have had their relations computed."""
@@ -95,7 +101,7 @@ class ClaimStore:
         """Relations whose later claim is in one of ``article_ids`` and whose earlier one is too."""
         ids = list(article_ids)
         wanted = set(ids)
-        rows: list[sqlite3.Row] = []
+        rows: list[Any] = []
         for lo in range(0, len(ids), 500):
             part = ids[lo : lo + 500]
             marks = ",".join("?" * len(part))

@@ -7,13 +7,14 @@ connection ``db``); :mod:`storyline.views.export` turns these rows into files.
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import TYPE_CHECKING, Any, Iterator
 
 
 class ExportReads:
     if TYPE_CHECKING:
-        db: sqlite3.Connection
+        from .db import Database
+
+        db: Database
 
         def resolve(self, story_id: str) -> str: ...
 
@@ -30,7 +31,7 @@ class ExportReads:
             f"""SELECT a.id, a.title, a.published, a.meta, a.url, a.source, a.author, a.language, a.origin,
                        a.ingested_at, s.thread_id, s.event_id, s.duplicate_of, a.text
                 FROM articles a LEFT JOIN assignments s ON s.article_id = a.id {where}
-                ORDER BY a.published, a.rowid""",
+                ORDER BY a.published NULLS FIRST, a.rowid""",
             args,
         )
         for row in cur:
@@ -45,7 +46,7 @@ class ExportReads:
         where, args = self._story_filter(story_id)
         join = "JOIN assignments s ON s.article_id = m.article_id" if where else ""
         cur = self.db.execute(
-            f"""SELECT m.entity_id, e.name, e.type, m.article_id, m.start, m.end, m.text
+            f"""SELECT m.entity_id, e.name, e.type, m.article_id, m.start, m."end" AS "end", m.text
                 FROM mentions m JOIN entities e ON e.id = m.entity_id {join} {where}
                 ORDER BY m.article_id, m.start""",
             args,

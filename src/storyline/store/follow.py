@@ -8,9 +8,10 @@ recorded merges, so a followed thread that is merged into another keeps working.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, TypedDict
+
+from .db import upsert
 
 
 class Follow(TypedDict):
@@ -34,13 +35,18 @@ class WatchSource(TypedDict):
     polls: int
 
 
+_WATCH_COLUMNS = tuple(WatchSource.__annotations__)
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class FollowStore:
     if TYPE_CHECKING:
-        db: sqlite3.Connection
+        from .db import Database
+
+        db: Database
 
         def resolve(self, story_id: str) -> str: ...
 
@@ -137,11 +143,8 @@ class FollowStore:
     def save_watch_source(self, state: WatchSource) -> None:
         with self.transaction():
             self.db.execute(
-                """INSERT OR REPLACE INTO watch_sources
-                   (url, etag, last_modified, next_poll, last_poll, last_status, last_error, errors, new_articles, polls)
-                   VALUES (:url, :etag, :last_modified, :next_poll, :last_poll, :last_status, :last_error, :errors,
-                           :new_articles, :polls)""",
-                dict(state),
+                upsert("watch_sources", _WATCH_COLUMNS, ("url",)),
+                [state[c] for c in _WATCH_COLUMNS],  # type: ignore[literal-required]
             )
 
     def watch_seen(self, url: str) -> bool:
@@ -151,6 +154,6 @@ class FollowStore:
     def mark_watch_seen(self, url: str, source: str, article_id: str | None) -> None:
         with self.transaction():
             self.db.execute(
-                "INSERT OR IGNORE INTO watch_seen(url, source, article_id, seen_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO watch_seen(url, source, article_id, seen_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (url, source, article_id, _now()),
             )

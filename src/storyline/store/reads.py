@@ -6,9 +6,8 @@ connection ``db``); the web app and the views call these methods and hold no SQL
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Hashable, TypedDict
 
 import numpy as np
 
@@ -50,7 +49,9 @@ def _chunks(ids: list[str], size: int = 500) -> list[list[str]]:
 
 class ReadModels:
     if TYPE_CHECKING:
-        db: sqlite3.Connection
+        from .db import Database
+
+        db: Database
 
     def store_version(self) -> tuple[int, int, int]:
         """A key that changes whenever articles, assignments or merges are written."""
@@ -61,9 +62,9 @@ class ReadModels:
         ).fetchone()
         return int(row[0]), int(row[1]), int(row[2])
 
-    def data_version(self) -> int:
-        """SQLite's ``PRAGMA data_version``: changes exactly when another connection has committed."""
-        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+    def data_version(self) -> Hashable:
+        """A value that changes whenever another connection has committed (SQLite's ``PRAGMA data_version``)."""
+        return self.db.data_version()
 
     def monthly_activity(self) -> dict[str, dict[str, int]]:
         """Articles per month (``YYYY-MM``) of every thread, for the months that have any."""
@@ -101,7 +102,7 @@ class ReadModels:
                       min(a.published) AS first_date, max(a.published) AS last_date
                FROM mentions m JOIN assignments s ON s.article_id = m.article_id
                JOIN threads t ON t.id = s.thread_id JOIN articles a ON a.id = m.article_id
-               WHERE m.entity_id = ? GROUP BY t.id ORDER BY articles DESC, last_date DESC LIMIT ?""",
+               WHERE m.entity_id = ? GROUP BY t.id ORDER BY articles DESC, last_date DESC NULLS LAST LIMIT ?""",
             (entity_id, limit),
         ).fetchall()
         return [
@@ -141,4 +142,4 @@ class ReadModels:
         ).fetchall()
         if not rows:
             return [], np.zeros((0, 0), dtype=np.float32)
-        return [r[0] for r in rows], np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+        return [r[0] for r in rows], np.vstack([np.frombuffer(bytes(r[1]), dtype=np.float32) for r in rows])

@@ -113,7 +113,7 @@ def api_quotes(
     return {"speaker_id": sid, "quotes": store.quotes(speaker_id=sid, limit=limit)}
 
 
-@router.get("/search", summary="Full-text search (SQLite FTS5 query syntax)", response_model=schemas.SearchOut)
+@router.get("/search", summary="Full-text search (SQLite FTS5 query syntax, on either store backend)", response_model=schemas.SearchOut)
 def api_search(
     q: str = Query(..., min_length=1, max_length=500),
     limit: int = Query(20, ge=1, le=200),

@@ -5,7 +5,8 @@ Listing every thread with its counts and monthly activity aggregates the whole
 articles. The results only change when something is stored, so they are cached
 in the process, keyed by :meth:`Store.store_version` (cheap index look-ups that move
 whenever an article is stored, linked or merged), which :func:`current_version`
-re-reads only when ``PRAGMA data_version`` says the file has changed.
+re-reads only when :meth:`Store.data_version` says another connection has committed
+(SQLite's ``PRAGMA data_version``, PostgreSQL's transaction snapshot).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ T = TypeVar("T")
 HIT_OPEN, HIT_CLOSE = "\x02", "\x03"
 
 
-_versions: "weakref.WeakKeyDictionary[Store, tuple[int, tuple[int, int, int]]]" = weakref.WeakKeyDictionary()
+_versions: "weakref.WeakKeyDictionary[Store, tuple[Hashable, tuple[int, int, int]]]" = weakref.WeakKeyDictionary()
 
 
 def current_version(store: Store) -> tuple[int, int, int]:
