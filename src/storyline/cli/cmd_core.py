@@ -151,10 +151,14 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                 )
             for r in related[t.id]:
                 table.add_row(
-                    f"  related {r['id']}", f"  {r['title']} — {r['reason']} (score {r['score']:.2f})", "", str(r["articles"]),
-                    "", r["first_date"] or "", r["last_date"] or "", style="cyan",
+                    f"  related {r['id']}", f"  {r['title']}", "", str(r["articles"]), "", r["first_date"] or "",
+                    r["last_date"] or "", style="cyan",
                 )
-        stdout_console().print(table)
+        con = stdout_console()
+        con.print(table)
+        for t in threads:  # the reasons in full, beneath the table
+            for r in related[t.id]:
+                con.print(f"{t.id} related to {r['id']} (score {r['score']:.2f}): {r['reason']}", highlight=False, markup=False)
 
     @app.command()
     def story(

@@ -134,6 +134,7 @@ class LinkConfig:
     #: places agree at least this much (mean cosine of the actor and place profiles both sides have); a thread
     #: that matches on topic but not on who and where is recorded as a related story instead
     principal_agreement: float = 0.1
+    principal_rule: bool = True
     #: an event scores ``anchor_penalty`` less for each of when, where, who on which the new article differs
     #: from it: no day named within ``anchor_days`` of the event's, or neither's principal actor (place) named
     #: by the other; a second happening of one kind differs on at least one
@@ -484,12 +485,22 @@ class Linker:
         remembered as a related story of whichever thread the article ends in.
         """
         agreement = self._agreement(thread, weights)
-        if agreement is None or agreement >= self.config.principal_agreement:
+        if agreement is None or (agreement >= self.config.principal_agreement and not self._principals_apart(thread, weights)):
             return True
         if score >= self.config.thread.threshold:
             previous = self._related.get(thread.id)
             if previous is None or previous[0] < score:
                 self._related[thread.id] = (score, query)
+        return False
+
+    def _principals_apart(self, cluster: Cluster, weights: Mapping[str, Mapping[str, float]]) -> bool:
+        """Whether neither side names the other's principal actor (or, failing actors, place)."""
+        if not self.config.principal_rule:
+            return False
+        for k in ("actors", "places"):
+            mine, theirs = weights.get(k), getattr(cluster, k).weights
+            if mine and theirs:
+                return _principal(mine) not in theirs and _principal(theirs) not in mine
         return False
 
     def _differs(self, event: Cluster, weights: Mapping[str, Mapping[str, float]]) -> int:
