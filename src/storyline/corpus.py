@@ -219,6 +219,8 @@ class Corpus:
                             text=article.text,
                             source=article.source,
                             entities=[m.canonical for m in analysis.entities],
+                            mentions=analysis.entities,
+                            timexes=analysis.timexes,
                         )
                     )
                     self.matcher.add(article, analysis, placed.thread_id, placed.duplicate_of)

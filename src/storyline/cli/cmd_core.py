@@ -122,15 +122,22 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         db: Optional[str] = DB_OPTION,
         limit: int = typer.Option(50, help="How many threads to show."),
         show_events: bool = typer.Option(False, "--events", help="List each thread's events under it."),
+        show_related: bool = typer.Option(
+            False, "--related", help="List each thread's related stories (same topic, other actors and places) and why."
+        ),
         as_json: bool = JSON_OPTION,
     ) -> None:
         """List the stories (threads): id, title, events, articles, sources, first and last date."""
         corpus = open_corpus(db)
         threads = corpus.stories(limit=limit)
         events = {t.id: corpus.store.events(t.id) for t in threads}
+        related = {t.id: corpus.store.related_threads(t.id) if show_related else [] for t in threads}
         corpus.close()
         if as_json:
-            print_json([{**to_dict(t), "events": [to_dict(e) for e in events[t.id]]} for t in threads])
+            print_json([
+                {**to_dict(t), "events": [to_dict(e) for e in events[t.id]], **({"related": related[t.id]} if show_related else {})}
+                for t in threads
+            ])
             return
         table = _story_table(f"{len(threads)} {'story' if len(threads) == 1 else 'stories'}", ("sources",))
         for t in threads:
@@ -142,7 +149,16 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                     f"  {e.id}", f"  {e.title}", "", str(e.article_count), str(e.source_count), e.first_date or "", e.last_date or "",
                     style="dim",
                 )
-        stdout_console().print(table)
+            for r in related[t.id]:
+                table.add_row(
+                    f"  related {r['id']}", f"  {r['title']}", "", str(r["articles"]), "", r["first_date"] or "",
+                    r["last_date"] or "", style="cyan",
+                )
+        con = stdout_console()
+        con.print(table)
+        for t in threads:  # the reasons in full, beneath the table
+            for r in related[t.id]:
+                con.print(f"{t.id} related to {r['id']} (score {r['score']:.2f}): {r['reason']}", highlight=False, markup=False)
 
     @app.command()
     def story(

@@ -47,11 +47,15 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from storyline.errors import InputError
+
+if TYPE_CHECKING:
+    from storyline.link import LinkConfig
+    from storyline.model import Analysis
 from storyline.ingest.jsonl import json_rows
 
 #: Cosine threshold of the TF-IDF single-pass peer (fixed, not tuned per corpus).
@@ -204,6 +208,44 @@ def embed_docs(docs: Sequence[Doc], progress: Callable[[str], None] | None = Non
     return arr
 
 
+#: How much of each document the benchmark analyses for entities and time expressions (headline and lead:
+#: where the linker looks for principal actors, places and event days).
+ANALYSED_CHARS = 1500
+
+
+def analyse_docs(docs: Sequence[Doc], progress: Callable[[str], None] | None = None) -> list["Analysis"]:
+    """Entity mentions and time expressions of each doc's first :data:`ANALYSED_CHARS` characters.
+
+    The analysis pipeline (boilerplate, entities, timexes) runs as at ingest, on the lead only (spans hold:
+    they point into a prefix of the text). Cached beside the embeddings by content hash.
+    """
+    import json
+
+    from storyline.analyze import Pipeline
+    from storyline.model import Article, analysis_from_dict, to_dict
+
+    arts = [Article(id=d.id, title=d.title, text=d.text[:ANALYSED_CHARS], published=d.published) for d in docs]
+    key = hashlib.sha256(
+        "\x00".join(f"{a.title}\x01{a.text}\x01{a.published}" for a in arts).encode("utf-8")
+    ).hexdigest()[:20]
+    path = _cache_dir() / f"{key}.analysis.json"
+    if path.is_file():
+        try:
+            rows = json.loads(path.read_text(encoding="utf-8"))
+            if len(rows) == len(docs):
+                return [analysis_from_dict(r) for r in rows]
+        except (ValueError, KeyError, TypeError):
+            pass  # an unreadable or stale cache file is recomputed
+    if progress:
+        progress(f"analysing the leads of {len(docs)} documents (cached afterwards in {path.parent})")
+    found = [analysis for _, analysis in Pipeline(("boilerplate", "entities", "timexes")).pipe(arts)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps([to_dict(a) for a in found], ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+    return found
+
+
 def _body(doc: Doc) -> str:
     """The text after the title line (ECB+/T17 put the headline first)."""
     if doc.text.startswith(doc.title):
@@ -285,13 +327,27 @@ def tfidf_single_pass_labels(docs: Sequence[Doc], threshold: float = TFIDF_THRES
 
 
 # -- the benchmark ------------------------------------------------------------------------------
-def linker_labels(docs: Sequence[Doc], embeddings: np.ndarray, level: str) -> list[str]:
-    """Event or thread ids from the online linker with default settings."""
+def linker_labels(
+    docs: Sequence[Doc],
+    embeddings: np.ndarray,
+    level: str,
+    analyses: Sequence["Analysis"] | None = None,
+    config: "LinkConfig | None" = None,
+) -> list[str]:
+    """Event or thread ids from the online linker (default settings unless ``config``).
+
+    ``analyses`` (from :func:`analyse_docs`) give the linker the entity mentions and time expressions that
+    ingest gives it; without them it links on words and embeddings alone.
+    """
     from storyline.link.stream import link_stream
     from storyline.model import Article
 
-    arts = [Article(id=d.id, title=d.title, text=d.text, published=d.published, source=d.source) for d in docs]
-    res = link_stream(arts, embeddings)
+    arts = [
+        Article(id=d.id, title=d.title, text=d.text, published=d.published, source=d.source,
+                meta={"entities": [m.canonical for m in analyses[i].entities]} if analyses is not None else {})
+        for i, d in enumerate(docs)
+    ]
+    res = link_stream(arts, embeddings, config, analyses=analyses)
     return [r.event_id if level == "event" else r.thread_id for r in res]
 
 
@@ -313,8 +369,9 @@ def evaluate(data: Path, progress: Callable[[str], None] | None = None) -> dict[
         say(f"{corpus}: {len(docs)} documents, {level} level")
         emb = embed_docs(docs, say)
         gold = [d.gold for d in docs]
+        analyses = analyse_docs(docs, say)
         methods: dict[str, Callable[[], list[str]]] = {
-            "storyline": partial(linker_labels, docs, emb, level),
+            "storyline": partial(linker_labels, docs, emb, level, analyses),
             "hdbscan-no-umap": partial(hdbscan_labels, emb),
             "tfidf-single-pass": partial(tfidf_single_pass_labels, docs),
         }

@@ -183,3 +183,65 @@ def minhash_similarity(a: bytes, b: bytes) -> float:
     if va.shape != vb.shape:
         return 0.0
     return float(np.mean(va == vb))
+
+
+#: entity labels of a story's actors (who) and of its places (where)
+ACTOR_LABELS = frozenset({"PERSON", "ORG", "NORP"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+#: centrality of a mention: in the headline, in the lead (its first ``LEAD_SPAN`` characters), further on
+HEADLINE_WEIGHT = 3
+LEAD_WEIGHT = 2
+LEAD_SPAN = 600
+#: principal actors (and places) kept per article vector
+TOP_PRINCIPALS = 12
+
+
+def entity_key(name: str) -> str:
+    """The key of a canonical entity name in term vectors and document frequencies (``@elton john``)."""
+    return "@" + " ".join(name.lower().split())
+
+
+def principals_of(title: str, text: str, mentions: Iterable[tuple[str, str, int]]) -> tuple[Counter[str], Counter[str]]:
+    """(actors, places) of an article: counts of canonical entity keys weighted by centrality.
+
+    ``mentions`` are (canonical name, label, start offset); a mention in the lead
+    counts ``LEAD_WEIGHT``, elsewhere 1, and an entity named in the headline gains
+    ``HEADLINE_WEIGHT`` once. Summed over mentions, so frequency counts too.
+    """
+    actors: Counter[str] = Counter()
+    places: Counter[str] = Counter()
+    head = " ".join(title.lower().split())
+    for name, label, start in mentions:
+        into = actors if label in ACTOR_LABELS else places if label in PLACE_LABELS else None
+        key = entity_key(name)
+        if into is None or len(key) < 3:
+            continue
+        into[key] += LEAD_WEIGHT if start < LEAD_SPAN else 1
+    for counts in (actors, places):
+        for key in counts:
+            if key[1:] in head:
+                counts[key] += HEADLINE_WEIGHT
+    return actors, places
+
+
+def event_days(values: Iterable[tuple[str, int]], lead: int = LEAD_CHARS) -> Counter[str]:
+    """Day numbers (as strings) of the day-precise dates named in the lead: what an article says happened when.
+
+    ``values`` are (normalised TIMEX3 value, start offset), already resolved against the publication date.
+    """
+    days: Counter[str] = Counter()
+    for value, start in values:
+        if start >= lead or len(value) != 10:
+            continue
+        day = day_number(value)
+        if day is not None:
+            days[str(day)] += 1
+    return days
+
+
+def days_differ(a: Iterable[str], b: Iterable[str], tolerance: int) -> bool:
+    """Whether both sides name days and no two of them lie within ``tolerance`` days."""
+    da, db = sorted(int(x) for x in a), sorted(int(x) for x in b)
+    if not da or not db:
+        return False
+    return all(abs(x - y) > tolerance for x in da for y in db)

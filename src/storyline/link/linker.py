@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -49,17 +49,22 @@ import numpy as np
 
 from .features import (
     day_number,
+    days_differ,
+    event_days,
     minhash_permutations,
     minhash_signature,
     minhash_similarity,
+    TOP_PRINCIPALS,
     names_of,
+    principals_of,
     terms_of,
     years_disjoint,
 )
 from .index import DIM, VectorIndex, index_path
-from .state import RETIRED, Cluster, LinkState, Profile, Seen, load_snapshot
+from .state import PROFILES, RETIRED, Cluster, LinkState, Seen, load_snapshot
 
 if TYPE_CHECKING:
+    from storyline.model import Mention, TimeExpression
     from storyline.store import Store
 
 
@@ -125,6 +130,20 @@ class LinkConfig:
     #: is, and two similar happenings years apart read alike but for their dates
     year_conflict_penalty: float = 0.1
     year_conflict_size: int = 1
+    #: who and where: a thread takes a new event (and two threads merge) only when their principal actors and
+    #: places agree at least this much (mean cosine of the actor and place profiles both sides have); a thread
+    #: that matches on topic but not on who and where is recorded as a related story instead
+    principal_agreement: float = 0.1
+    principal_rule: bool = True
+    #: an event scores ``anchor_penalty`` less for each of when, where, who on which the new article differs
+    #: from it: no day named within ``anchor_days`` of the event's, or neither's principal actor (place) named
+    #: by the other; a second happening of one kind differs on at least one
+    anchor_penalty: float = 0.05
+    #: anchors apply to events of at most this many articles (the first reports decide what an event is)
+    anchor_size: int = 2
+    anchor_days: int = 2
+    #: related stories kept per thread pair and shown: the shared keys listed with each
+    related_shared: int = 6
     #: near-duplicates: embedding cosine and estimated shingle Jaccard at least
     duplicate_cosine: float = 0.9
     duplicate_jaccard: float = 0.6
@@ -149,6 +168,9 @@ class LinkItem:
     published: str | None = None
     source: str | None = None
     entities: list[str] = field(default_factory=list)
+    #: the analysis' entity mentions (principal actors and places) and time expressions (event days)
+    mentions: "Sequence[Mention]" = ()
+    timexes: "Sequence[TimeExpression]" = ()
 
 
 @dataclass(frozen=True)
@@ -193,6 +215,7 @@ class Linker:
         the source of truth.
         """
         self._reset()
+        self._related: dict[str, tuple[float, Mapping[str, Mapping[str, float]]]] = {}
         after = self._restore()
         self._unsaved = after == 0
         for row in self.store.link_history(after):
@@ -266,7 +289,7 @@ class Linker:
             if not ev.retired and self._closed(ev):
                 ev.retired = True
                 ev.vsum = RETIRED
-                ev.terms = ev.names = Profile()
+                ev.clear_profiles()
 
     def close(self) -> None:
         """Save the on-disk index and the state snapshot (the store itself is the caller's).
@@ -322,11 +345,20 @@ class Linker:
         day = day_number(item.published)
         terms = terms_of(item.title, item.text)
         names = names_of(item.title, item.text, item.entities)
-        self.state.df.add(set(terms) | set(names))
-        weights = {"terms": self.state.df.weigh(terms), "names": self.state.df.weigh(names)}
+        actors, places = principals_of(item.title, item.text, ((m.canonical, m.label, m.span[0]) for m in item.mentions))
+        keys = set(terms) | set(names) | set(actors) | set(places)
+        self.state.df.add(keys)
+        weights = {
+            "terms": self.state.df.weigh(terms),
+            "names": self.state.df.weigh(names),
+            "actors": self.state.df.weigh(actors, TOP_PRINCIPALS),
+            "places": self.state.df.weigh(places, TOP_PRINCIPALS),
+            "when": {d: 1.0 for d in event_days((t.value, t.span[0]) for t in item.timexes if t.type == "DATE")},
+        }
+        self._related = {}
         minhash = minhash_signature(f"{item.title}\n{item.text}")
-        keys, sims = self.index.search(vector, self.config.neighbours)
-        neighbours = [(int(k), float(s)) for k, s in zip(keys, sims) if int(k) in self.state.seen]
+        found, sims = self.index.search(vector, self.config.neighbours)
+        neighbours = [(int(k), float(s)) for k, s in zip(found, sims) if int(k) in self.state.seen]
 
         if not terms and not names:  # no words to go on: an embedding of nothing is like every other
             neighbours = []
@@ -341,7 +373,7 @@ class Linker:
                 event_id = f"ev-{item.article_id}"
                 thread_id, score = self._best(neighbours, vector, weights, day, level="thread")
                 if thread_id is None:
-                    thread_id, score = self._nearest_thread(neighbours, day)
+                    thread_id, score = self._nearest_thread(neighbours, day, weights)
                 if thread_id is None:
                     new_thread = True
                     thread_id = f"th-{item.article_id}"
@@ -354,12 +386,13 @@ class Linker:
         if self.store.embedding(item.article_id) is None:
             self.store.save_embedding(item.article_id, vector)
         self.store.assign(item.article_id, seq, event_id, thread_id, duplicate_of, score)
-        self.store.save_link_features(item.article_id, seq, day, sorted(set(terms) | set(names)), weights, minhash)
+        self.store.save_link_features(item.article_id, seq, day, sorted(keys), weights, minhash)
         self._remember(seq, item.article_id, event_id, thread_id, duplicate_of, vector, day, weights)
         self.index.add(seq, item.article_id, vector)
         self._unsaved = True
         if duplicate_of is None:
             thread_id = self._consolidate(thread_id, neighbours, seq)
+            self._record_related(thread_id, seq)
         if self.index.dirty >= self.config.save_every:
             self.index.save()
         return Assignment(item.article_id, seq, event_id, thread_id, duplicate_of, score)
@@ -400,15 +433,21 @@ class Linker:
             if cl.n == 0 or (level == "event" and self._closed(cl)):
                 continue
             s = lv.similarity(cl, vector, weights) * lv.decay(cl.days_apart(day))
-            if level == "event" and self._years_conflict(cl, weights):
-                s -= self.config.year_conflict_penalty
+            if level == "event":
+                if self._years_conflict(cl, weights):
+                    s -= self.config.year_conflict_penalty
+                s -= self.config.anchor_penalty * self._differs(cl, weights)
+            elif not self._agrees(cl, weights, s, weights):
+                continue
             if s > best_score:
                 best, best_score = cid, s
         if best is None or best_score < lv.threshold:
             return None, None
         return best, round(best_score, 4)
 
-    def _nearest_thread(self, neighbours: list[tuple[int, float]], day: int | None) -> tuple[str | None, float | None]:
+    def _nearest_thread(
+        self, neighbours: list[tuple[int, float]], day: int | None, weights: Mapping[str, Mapping[str, float]]
+    ) -> tuple[str | None, float | None]:
         """The thread of the nearest earlier article, when it is close enough on its own."""
         lv = self.config.thread
         best, best_score = None, -1.0
@@ -418,7 +457,7 @@ class Linker:
             if th is None or th.n == 0:
                 continue
             s = sim * lv.decay(th.days_apart(day))
-            if s > best_score:
+            if s > best_score and self._agrees(th, weights, -1.0, weights):
                 best, best_score = tid, s
         if best is None or best_score < self.config.thread_nearest:
             return None, None
@@ -429,6 +468,65 @@ class Linker:
         if event.n > self.config.year_conflict_size:
             return False
         return years_disjoint(weights.get("names", {}), event.names.weights)
+
+    def _agreement(self, cluster: Cluster, weights: Mapping[str, Mapping[str, float]]) -> float | None:
+        """Mean cosine of the actor and place profiles that both sides have (``None``: no principals to compare)."""
+        sims = [
+            getattr(cluster, k).cosine(weights[k]) for k in ("actors", "places") if weights.get(k) and getattr(cluster, k).norm
+        ]
+        return sum(sims) / len(sims) if sims else None
+
+    def _agrees(
+        self, thread: Cluster, weights: Mapping[str, Mapping[str, float]], score: float, query: Mapping[str, Mapping[str, float]]
+    ) -> bool:
+        """Whether a thread's principal actors and places agree with an article's (or another thread's).
+
+        A thread that matches on topic (``score`` at the thread threshold) but not on who and where is
+        remembered as a related story of whichever thread the article ends in.
+        """
+        agreement = self._agreement(thread, weights)
+        if agreement is None or (agreement >= self.config.principal_agreement and not self._principals_apart(thread, weights)):
+            return True
+        if score >= self.config.thread.threshold:
+            previous = self._related.get(thread.id)
+            if previous is None or previous[0] < score:
+                self._related[thread.id] = (score, query)
+        return False
+
+    def _principals_apart(self, cluster: Cluster, weights: Mapping[str, Mapping[str, float]]) -> bool:
+        """Whether neither side names the other's principal actor (or, failing actors, place)."""
+        if not self.config.principal_rule:
+            return False
+        for k in ("actors", "places"):
+            mine, theirs = weights.get(k), getattr(cluster, k).weights
+            if mine and theirs:
+                return _principal(mine) not in theirs and _principal(theirs) not in mine
+        return False
+
+    def _differs(self, event: Cluster, weights: Mapping[str, Mapping[str, float]]) -> int:
+        """On how many of when, where and who an article differs from an event (each side naming some)."""
+        if event.n > self.config.anchor_size:
+            return 0
+        n = int(days_differ(weights.get("when", {}), event.when.weights, self.config.anchor_days))
+        for k in ("places", "actors"):
+            mine, theirs = weights.get(k), getattr(event, k).weights
+            if mine and theirs and _principal(mine) not in theirs and _principal(theirs) not in mine:
+                n += 1
+        return n
+
+    def _record_related(self, thread_id: str, seq: int) -> None:
+        """Store the topic matches that the principal gate kept apart from the article's thread."""
+        here = self.state.threads.get(thread_id)
+        for other_id, (score, query) in sorted(self._related.items()):
+            other = self.state.threads.get(other_id)
+            if other is None or here is None or other_id == thread_id:
+                continue
+            shared = {
+                k: _shared(getattr(other, k).weights, query.get(k, {}), self.config.related_shared)
+                for k in ("actors", "places", "terms")
+            }
+            self.store.relate_threads(thread_id, other_id, score, shared, seq)
+        self._related = {}
 
     def _thread_of(self, seq: int) -> str:
         """The thread an assigned article is in now (through its event, so merges show)."""
@@ -456,7 +554,7 @@ class Linker:
                 continue
             gap = other.days_apart(here.first_day) if here.last_day is None else _range_gap(here, other)
             sim = lv.similarity(other, centroid, profile) * lv.decay(gap)
-            if sim < self._merge_threshold(here, other):
+            if sim < self._merge_threshold(here, other) or not self._agrees(other, profile, sim, profile):
                 continue
             # the larger story survives (fewer rows move: union by size), the older on a tie
             merged += 1
@@ -478,7 +576,7 @@ class Linker:
     def _query_of(cluster: Cluster) -> tuple[np.ndarray, dict[str, dict[str, float]]]:
         """A cluster as if it were one article: unit centroid and unit profiles."""
         centroid = cluster.vsum / max(float(np.linalg.norm(cluster.vsum)), 1e-12)
-        return centroid, {"terms": _unit(cluster.terms.weights), "names": _unit(cluster.names.weights)}
+        return centroid, {name: _unit(getattr(cluster, name).weights) for name in PROFILES}
 
     def _merge_threads(self, keep_id: str, drop_id: str, seq: int) -> None:
         """Move everything of thread ``drop_id`` into ``keep_id``, in the store and in memory."""
@@ -494,6 +592,17 @@ class Linker:
 def _unit(weights: Mapping[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
     return {t: v / norm for t, v in weights.items()}
+
+
+def _principal(weights: Mapping[str, float]) -> str:
+    """The strongest key of a non-empty sparse vector (the first in order on a tie)."""
+    return min(weights.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
+def _shared(a: Mapping[str, float], b: Mapping[str, float], top: int) -> list[str]:
+    """The keys two sparse vectors share, strongest product first (entity keys without their ``@``)."""
+    both = sorted((-a[k] * b[k], k) for k in a.keys() & b.keys())
+    return [k.lstrip("@") for _, k in both[:top]]
 
 
 def _range_gap(a: Cluster, b: Cluster) -> float:

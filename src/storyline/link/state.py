@@ -28,7 +28,7 @@ from .features import DocumentFrequencies, sparse_cosine
 from .index import DIM
 
 #: version of the snapshot file; a snapshot of another version is ignored (and the state replayed)
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 
 
 class Profile:
@@ -61,9 +61,14 @@ class Profile:
         return sparse_cosine(vector, self.weights, self.norm)
 
 
+#: the sparse profiles of a cluster, by the name of their per-article weights
+PROFILES = ("terms", "names", "actors", "places", "when")
+
+
 @dataclass
 class Cluster:
-    """An event or a thread: embedding sum, term and name profiles, date range."""
+    """An event or a thread: embedding sum, profiles (terms, names, principal actors and places, the days its
+    articles say things happened), date range."""
 
     id: str
     vsum: np.ndarray
@@ -72,6 +77,9 @@ class Cluster:
     last_day: int | None = None
     terms: Profile = field(default_factory=Profile)
     names: Profile = field(default_factory=Profile)
+    actors: Profile = field(default_factory=Profile)
+    places: Profile = field(default_factory=Profile)
+    when: Profile = field(default_factory=Profile)
     thread_id: str | None = None
     created: int = 0
     retired: bool = False
@@ -87,8 +95,8 @@ class Cluster:
         if day is not None:
             self.first_day = day if self.first_day is None else min(self.first_day, day)
             self.last_day = day if self.last_day is None else max(self.last_day, day)
-        self.terms.add(weights.get("terms", {}), keep)
-        self.names.add(weights.get("names", {}), keep)
+        for name in PROFILES:
+            getattr(self, name).add(weights.get(name, {}), keep)
 
     def absorb(self, other: "Cluster", keep: int) -> None:
         """Merge another cluster into this one."""
@@ -98,8 +106,13 @@ class Cluster:
             if d is not None:
                 self.first_day = d if self.first_day is None else min(self.first_day, d)
                 self.last_day = d if self.last_day is None else max(self.last_day, d)
-        self.terms.add(other.terms.weights, keep)
-        self.names.add(other.names.weights, keep)
+        for name in PROFILES:
+            getattr(self, name).add(getattr(other, name).weights, keep)
+
+    def clear_profiles(self) -> None:
+        """Drop every profile (a retired event)."""
+        for name in PROFILES:
+            setattr(self, name, Profile())
 
     def embedding_cosine(self, vector: np.ndarray) -> float:
         norm = float(np.linalg.norm(self.vsum))
@@ -207,7 +220,7 @@ def _cluster_dict(c: Cluster) -> dict[str, Any]:
         "created": c.created, "retired": c.retired, "members": c.members,
     }
     if not c.retired:
-        out.update(vsum=_vec(c.vsum), terms=c.terms.weights, names=c.names.weights)
+        out.update(vsum=_vec(c.vsum), **{name: getattr(c, name).weights for name in PROFILES})
     return out
 
 
@@ -216,5 +229,6 @@ def _cluster_of(d: Mapping[str, Any]) -> Cluster:
                 last_day=d["last"], thread_id=d["thread"], created=d["created"], retired=d["retired"],
                 members=list(d["members"]))
     if not c.retired:
-        c.terms, c.names = Profile.of(d["terms"]), Profile.of(d["names"])
+        for name in PROFILES:
+            setattr(c, name, Profile.of(d[name]))
     return c

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from storyline.model import Article
+from storyline.model import Analysis, Article
 
 from .linker import Assignment, LinkConfig, Linker, LinkItem
 
@@ -28,15 +28,19 @@ def link_stream(
     embeddings: np.ndarray,
     config: LinkConfig | None = None,
     advance: Callable[[], None] | None = None,
+    analyses: Sequence[Analysis] | None = None,
 ) -> list[Assignment]:
     """Assign every article in date order; results come back in input order.
 
-    Each article keeps the id it came with; ``meta["entities"]`` (canonical names), when given, feeds the linker.
+    Each article keeps the id it came with; ``meta["entities"]`` (canonical names), when given, feeds the linker, and so do ``analyses`` (one per
+    article: its entity mentions and time expressions), when given.
     """
     from storyline.store import Store
 
     if len(articles) != len(embeddings):
         raise ValueError(f"{len(articles)} articles but {len(embeddings)} embeddings")
+    if analyses is not None and len(analyses) != len(articles):
+        raise ValueError(f"{len(articles)} articles but {len(analyses)} analyses")
     results: list[Assignment | None] = [None] * len(articles)
     with Store(":memory:") as store:
         linker = Linker(store, config)
@@ -54,6 +58,8 @@ def link_stream(
                         published=a.published,
                         source=a.source,
                         entities=a.meta.get("entities", []),
+                        mentions=analyses[i].entities if analyses else (),
+                        timexes=analyses[i].timexes if analyses else (),
                     )
                 )
             if advance:

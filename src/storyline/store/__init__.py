@@ -526,6 +526,16 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
         """How many merges were recorded after arrival number ``seq``."""
         return int(self.db.execute("SELECT count(*) FROM merges WHERE seq > ?", (seq,)).fetchone()[0])
 
+    def relate_threads(self, thread_id: str, other_id: str, score: float, shared: Mapping[str, list[str]], seq: int) -> None:
+        """Record two threads as related stories (one row per pair; the higher score and its shared keys stay)."""
+        a, b = sorted((thread_id, other_id))
+        self.db.execute(
+            """INSERT INTO related_threads(thread_a, thread_b, score, shared, seq) VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT(thread_a, thread_b) DO UPDATE SET score = excluded.score, shared = excluded.shared,
+               seq = excluded.seq WHERE excluded.score > related_threads.score""",
+            (a, b, round(score, 4), json.dumps(dict(shared), ensure_ascii=False), seq),
+        )
+
     def merge_threads(self, old_id: str, new_id: str, seq: int) -> None:
         """Fold thread ``old_id`` into ``new_id``: its events and articles move, the merge is recorded."""
         self.db.execute("UPDATE events SET thread_id = ? WHERE thread_id = ?", (new_id, old_id))

@@ -6,6 +6,7 @@ connection ``db``); the web app and the views call these methods and hold no SQL
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import TYPE_CHECKING, Hashable, TypedDict
 
@@ -33,6 +34,26 @@ class ArticleThread(TypedDict):
     event_id: str
     duplicate_of: str | None
     thread_title: str
+
+
+class RelatedThread(TypedDict):
+    id: str
+    title: str
+    articles: int
+    first_date: str | None
+    last_date: str | None
+    score: float
+    #: what the two stories share: ``actors``, ``places``, ``terms`` (strongest first)
+    shared: dict[str, list[str]]
+    reason: str
+
+
+def related_reason(shared: dict[str, list[str]]) -> str:
+    """One line saying why two threads are related stories and why they stay apart."""
+    topic = ", ".join(shared.get("terms", [])[:4]) or "their topic"
+    common = shared.get("actors", [])[:3] + shared.get("places", [])[:3]
+    who = f"; both name {', '.join(common)}" if common else ""
+    return f"same topic ({topic}){who}; different principal actors and places"
 
 
 class ArticleSummary(TypedDict):
@@ -111,6 +132,47 @@ class ReadModels:
             )
             for r in rows
         ]
+
+    def related_threads(self, thread_id: str, limit: int = 10) -> list[RelatedThread]:
+        """The related stories of a thread (through merges on both sides), closest first."""
+        resolve = self.resolve  # type: ignore[attr-defined]
+        thread_id = resolve(thread_id)
+        ids, frontier = {thread_id}, [thread_id]
+        while frontier:  # the ids merged into this thread, whose related rows are now its own
+            rows = self.db.execute(
+                f"SELECT old_id FROM merges WHERE new_id IN ({','.join('?' * len(frontier))})", frontier
+            ).fetchall()
+            frontier = [r[0] for r in rows if r[0] not in ids]
+            ids.update(frontier)
+        marks = ",".join("?" * len(ids))
+        best: dict[str, tuple[float, dict[str, list[str]]]] = {}
+        for a, b, score, shared in self.db.execute(
+            f"""SELECT thread_a, thread_b, score, shared FROM related_threads
+                WHERE thread_a IN ({marks}) OR thread_b IN ({marks})""",
+            [*ids, *ids],
+        ):
+            other = resolve(b if a in ids else a)
+            if other == thread_id or (other in best and best[other][0] >= score):
+                continue
+            best[other] = (float(score), json.loads(shared))
+        out: list[RelatedThread] = []
+        for other, (score, shared) in sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]:
+            row = self.db.execute(
+                """SELECT t.title, count(*) AS n, min(a.published) AS first, max(a.published) AS last
+                   FROM threads t JOIN assignments s ON s.thread_id = t.id JOIN articles a ON a.id = s.article_id
+                   WHERE t.id = ? GROUP BY t.id""",
+                (other,),
+            ).fetchone()
+            if row is None:
+                continue
+            out.append(
+                RelatedThread(
+                    id=other, title=row["title"], articles=row["n"], first_date=(row["first"] or None) and row["first"][:10],
+                    last_date=(row["last"] or None) and row["last"][:10], score=score, shared=shared,
+                    reason=related_reason(shared),
+                )
+            )
+        return out
 
     def article_thread(self, article_id: str) -> ArticleThread | None:
         """The thread and event an article is assigned to (with the thread's title)."""

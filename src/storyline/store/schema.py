@@ -214,6 +214,19 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE claim_relations ADD COLUMN reason TEXT;
     """,
+    # 9: related stories: two threads that share a topic but not their principal actors and places, with the
+    # score of the closest match between them and what they share (JSON: actors, places, terms)
+    """
+    CREATE TABLE related_threads (
+        thread_a TEXT NOT NULL,
+        thread_b TEXT NOT NULL,
+        score REAL NOT NULL,
+        shared TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (thread_a, thread_b)
+    ) WITHOUT ROWID;
+    CREATE INDEX related_threads_b ON related_threads(thread_b);
+    """,
 ]
 
 

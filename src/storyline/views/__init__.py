@@ -66,6 +66,7 @@ def story_view(store: Store, story_id: str, *, corrections: bool = False) -> dic
             for a in articles
         ],
         "entities": store.entities(ids, limit=20),
+        "related": store.related_threads(thread.id),
         "dates": sorted(dates.values(), key=lambda d: d["value"]),
         "quotes": dict(sorted(quotes_by_speaker.items(), key=lambda kv: -len(kv[1]))),
     }

@@ -31,6 +31,9 @@ def print_story(view: dict[str, Any], console: Console | None = None) -> None:
     console.print(arts)
     if view["entities"]:
         console.print("[bold]Who and what:[/bold] " + ", ".join(f"{e['name']} ({e['articles']})" for e in view["entities"]))
+    for r in view.get("related", []):
+        console.print(f"[bold]Related story:[/bold] {r['id']} ({r['articles']} articles)", highlight=False)
+        console.print(f"  {r['title']}: {r['reason']}", highlight=False, markup=False)
     if view["dates"]:
         console.print("[bold]Dates mentioned:[/bold] " + ", ".join(f"{d['value']} ×{d['mentions']}" for d in view["dates"][:20]))
     for speaker, quotes in list(view["quotes"].items())[:8]:

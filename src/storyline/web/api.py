@@ -38,6 +38,15 @@ def api_thread(thread_id: str, store: Store = Depends(reader), state: WebState =
     return state.view_of(store, thread_id)
 
 
+@router.get(
+    "/threads/{thread_id}/related",
+    summary="Related stories: threads of the same topic with other principal actors and places, and why",
+    response_model=list[schemas.RelatedStory],
+)
+def api_related(thread_id: str, store: Store = Depends(reader), state: WebState = Depends(web_state)) -> list[dict[str, Any]]:
+    return state.view_of(store, thread_id)["related"]
+
+
 @router.get("/threads/{thread_id}/events", summary="The events of a thread, in date order", response_model=list[schemas.EventOut])
 def api_events(thread_id: str, store: Store = Depends(reader), state: WebState = Depends(web_state)) -> list[dict[str, Any]]:
     return state.view_of(store, thread_id)["events"]

@@ -93,6 +93,21 @@ class QuoteRef(Shape):
     published: str | None = None
 
 
+class RelatedStory(Shape):
+    """A thread of the same topic whose principal actors and places differ: a related story, kept apart."""
+
+    id: str
+    title: str | None = None
+    articles: int
+    first_date: str | None = None
+    last_date: str | None = None
+    #: the closest match between the two threads (topic similarity)
+    score: float
+    #: what both name: ``actors``, ``places``, ``terms`` (strongest first)
+    shared: dict[str, list[str]] = Field(default_factory=dict)
+    reason: str
+
+
 class StoryView(Shape):
     thread: ThreadSummary
     events: list[EventOut]
@@ -101,6 +116,8 @@ class StoryView(Shape):
     dates: list[DateMention]
     #: speaker name → what they said, most quoted first
     quotes: dict[str, list[QuoteRef]]
+    #: related stories, closest first
+    related: list[RelatedStory] = Field(default_factory=list)
 
 
 class TimelineEntry(Shape):
