@@ -210,7 +210,7 @@ def test_old_store_rows_read_and_new_fields_round_trip(tmp_path):
 
     store = Store(tmp_path / "s.db")
     a = Article(title="T", text="Body text.", authors=["Jane Doe"], author="Jane Doe", modified="2024-03-01T10:00:00+01:00", section="Politics")
-    with store.db:
+    with store.transaction():
         store.add_article(a)
     back = store.article(a.id)
     assert back.authors == ["Jane Doe"] and back.modified == "2024-03-01T10:00:00+01:00" and back.section == "Politics"

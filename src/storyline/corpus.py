@@ -192,7 +192,7 @@ class Corpus:
 
     def _store_batch(self, processed: list, report: IngestReport, notify: Callable[[str, str], None]) -> None:
         """Write one analysed batch ``[(article, analysis, vector)]`` in one transaction and link it."""
-        from .analyze.entities import link_short_names
+        from .analyze.entities import link_known_names, link_short_names
         from .link import LinkItem
 
         stored: list[Article] = []
@@ -208,6 +208,7 @@ class Corpus:
                         continue
                     stored.append(article)
                     link_short_names(analysis, self.store.person_names)
+                    link_known_names(analysis, article.text, self.store.entity_types)
                     self.store.save_analysis(analysis)
                     self.store.save_embedding(article.id, vector)
                     placed = self.linker.add(

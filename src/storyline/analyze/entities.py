@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from ..model import Analysis, Mention, Span, entity_id
 
@@ -33,6 +33,7 @@ _SPACES = re.compile(r"\s+")
 ALIASES = {
     "us": "United States", "u.s.": "United States", "u.s": "United States", "usa": "United States",
     "u.s.a.": "United States", "america": "United States", "the united states": "United States",
+    "united states of america": "United States", "the united states of america": "United States",
     "uk": "United Kingdom", "u.k.": "United Kingdom", "britain": "United Kingdom", "great britain": "United Kingdom",
     "un": "United Nations", "u.n.": "United Nations", "eu": "European Union", "e.u.": "European Union",
 }
@@ -206,3 +207,79 @@ def link_short_names(analysis: Analysis, full_names: Callable[[str], list[str]])
     for q in analysis.quotes:
         if q.speaker:
             q.speaker = full(q.speaker)
+
+
+#: which type a name that entities of several types share is taken to have
+TYPE_ORDER = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW")
+
+
+def preferred_type(types: Iterable[str]) -> str:
+    """The first of ``types`` in :data:`TYPE_ORDER` (a name stored as an ORG and a PRODUCT is an ORG)."""
+    rank = {t: i for i, t in enumerate(TYPE_ORDER)}
+    return min(types, key=lambda t: (rank.get(t, len(rank)), t))
+
+
+#: a word that can be part of a name: capitalised, with a capital inside ("iPhone") or a number with letters ("A380")
+_WORD = re.compile(r"[A-Za-z0-9][\w&'.-]*\w|[A-Za-z0-9]")
+#: longest run of words looked up as one name
+MAX_NAME_WORDS = 4
+
+
+def _name_like(word: str) -> bool:
+    return any(c.isupper() for c in word) or (word[0].isdigit() and any(c.isalpha() for c in word))
+
+
+def name_candidates(text: str) -> list[tuple[int, int]]:
+    """Spans of runs of one to :data:`MAX_NAME_WORDS` name-like words (on one line) that could be a known name."""
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text) if _name_like(m.group())]
+    out = []
+    for i, (start, _) in enumerate(words):
+        for j in range(i, min(i + MAX_NAME_WORDS, len(words))):
+            end = words[j][1]
+            if "\n" in text[start:end] or (j > i and not text[words[j - 1][1] : words[j][0]].strip(" ") == ""):
+                break
+            out.append((start, end))
+    return out
+
+
+def link_known_names(analysis: Analysis, text: str, known_types: Callable[[list[str]], dict[str, str]]) -> None:
+    """Resolve an article's non-person names against the names other articles gave their entities.
+
+    ``known_types(names)`` gives the stored type of each name that is some entity's canonical name.
+    Three rules, each making one name one entity across the store (chosen on MEANTIME, leave one topic
+    out): a known name that the tagger missed here becomes a mention (the longest run of name-like
+    words that is a known name); a name known with another type takes that type ("Apple" is an ORG
+    wherever an article first stored it so, not a PRODUCT here); and a company's longer name whose first or
+    last word is a known company is that company ("Ford Motor Company" is "Ford").
+    """
+    spans = name_candidates(text)
+    names = {text[a:b] for a, b in spans}
+    for m in analysis.entities:
+        if m.label != "PERSON":
+            names.add(m.canonical)
+            if m.label == "ORG" and " " in m.canonical:
+                names.update((m.canonical.split()[0], m.canonical.split()[-1]))
+    types = {n: t for n, t in known_types(sorted(names)).items() if t != "PERSON"}
+    if not types:
+        return
+    for m in analysis.entities:
+        if m.label == "PERSON":
+            continue
+        if m.label == "ORG" and " " in m.canonical and m.canonical not in types:
+            words = m.canonical.split()
+            company = next((w for w in (words[0], words[-1]) if types.get(w) == "ORG"), None)
+            if company is not None:
+                m.canonical = company
+        if m.canonical in types and types[m.canonical] != m.label:
+            m.label = types[m.canonical]
+        m.entity_id = entity_id(m.canonical, m.label)
+    taken = [m.span for m in analysis.entities]
+    added: list[Mention] = []
+    for start, end in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+        name = text[start:end]
+        span = Span(start, end)
+        if name in types and not any(span.overlaps(t) for t in taken):
+            added.append(Mention(span=span, text=name, label=types[name], canonical=name, entity_id=entity_id(name, types[name])))
+            taken.append(span)
+    if added:
+        analysis.entities = sorted([*analysis.entities, *added], key=lambda m: m.span)

@@ -98,7 +98,7 @@ def run_entities(fast: bool) -> Result:
                  "loto_bcubed_f1": float(r["loto_bcubed_f1"])},  # type: ignore[arg-type]
         data_digest=digest,
         files=n,
-        details={k: r[k] for k in ("mentions", "entities", "documents", "topics", "by_topic", "loto_chosen")},
+        details={k: r[k] for k in ("mentions", "entities", "documents", "topics", "by_topic", "loto_chosen", "variants")},
     )
 
 

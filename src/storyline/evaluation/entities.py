@@ -171,9 +171,10 @@ def conll_f1(scores: dict[str, PRF]) -> float:
 Resolver = Callable[[list[MeantimeDoc]], dict[tuple[str, int, int], str]]
 
 
-def storyline_ids(docs: list[MeantimeDoc]) -> dict[tuple[str, int, int], str]:
-    """The entity id storyline gives each gold mention, reading each topic's documents in order."""
-    from storyline.analyze.entities import link_short_names, resolve_mentions
+def storyline_ids(docs: list[MeantimeDoc], link_known: bool = True) -> dict[tuple[str, int, int], str]:
+    """The entity id storyline gives each gold mention, reading each topic's documents in order
+    (``link_known``: with :func:`~storyline.analyze.entities.link_known_names`, as the store does)."""
+    from storyline.analyze.entities import link_known_names, link_short_names, preferred_type, resolve_mentions
     from storyline.analyze.nlp import nlp
     from storyline.model import Analysis
 
@@ -184,15 +185,24 @@ def storyline_ids(docs: list[MeantimeDoc]) -> dict[tuple[str, int, int], str]:
         by_topic[d.topic].append(d)
     for topic_docs in by_topic.values():
         known: set[str] = set()
+        stored: dict[str, set[str]] = defaultdict(set)  # canonical name -> the types entities of that name have
 
         def full_names(word: str, known: set[str] = known) -> list[str]:
             return sorted(n for n in known if n.startswith(word + " ") or n.endswith(" " + word))[:5]
+
+        def known_types(names: list[str], stored: dict[str, set[str]] = stored) -> dict[str, str]:
+            return {n: preferred_type(stored[n]) for n in names if n in stored}
 
         for d in topic_docs:
             mentions = resolve_mentions(parser(d.text))
             analysis = Analysis(article_id=d.name, entities=mentions)
             link_short_names(analysis, full_names)
+            if link_known:
+                link_known_names(analysis, d.text, known_types)
+            mentions = analysis.entities
             known.update(m.canonical for m in mentions if m.label == "PERSON" and " " in m.canonical)
+            for m in mentions:
+                stored[m.canonical].add(m.label)
             for g in d.mentions:
                 # The head of an English name is its last word ("U.S. automaker GM" is GM): the system
                 # mention holding the gold mention's last token first, else the one covering most of it.
@@ -226,6 +236,9 @@ def evaluate(docs: list[MeantimeDoc], resolver: Resolver = storyline_ids) -> dic
     ours, baseline = conll(gold, system), conll(gold, base)
     topics = Counter(d.topic for d in docs)
     methods = {"storyline": system, "exact_string": base}
+    if resolver is storyline_ids:  # the rules that look names up in the store, chosen leave one topic out
+        without = storyline_ids(docs, link_known=False)
+        methods["storyline_without_known_names"] = {k: without[k] for k in gold}
 
     def b3_on(method: str, some: list[MeantimeDoc]) -> float:
         names = {d.name for d in some}
@@ -244,6 +257,7 @@ def evaluate(docs: list[MeantimeDoc], resolver: Resolver = storyline_ids) -> dic
         "topics": dict(topics),
         "loto_bcubed_f1": loto.score,
         "loto_chosen": loto.chosen,
+        "variants": {m: bcubed(gold, c).f1 for m, c in methods.items()},
         "by_topic": {
             t: bcubed({k: v for k, v in gold.items() if k[0] in names}, {k: system[k] for k in gold if k[0] in names}).f1
             for t in topics

@@ -269,6 +269,9 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
                 "INSERT INTO entities(id, name, type) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 list({eid: (eid, m.canonical, m.label) for eid, m in zip(ids, analysis.entities)}.values()),
             )
+            words = {(w, m.canonical) for m in analysis.entities if m.label == "PERSON" and " " in m.canonical
+                     for w in (m.canonical.split()[0], m.canonical.split()[-1])}
+            self.db.executemany("INSERT INTO name_words(word, name) VALUES (?, ?) ON CONFLICT DO NOTHING", sorted(words))
             self.db.executemany(
                 'INSERT INTO mentions(article_id, entity_id, start, "end", text) VALUES (?, ?, ?, ?, ?)',
                 [(aid, eid, m.span[0], m.span[1], m.text) for eid, m in zip(ids, analysis.entities)],
@@ -284,16 +287,22 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
 
     def person_names(self, word: str) -> list[str]:
         """Stored multi-word person names that begin or end with ``word`` ("Putin" → "Vladimir Putin")."""
-        # Plain prefix and suffix comparisons, not LIKE: a word may be longer than SQLite's LIKE pattern
-        # limit, and "%" or "_" in a word is not a wildcard.
-        n = len(word) + 1
-        # (``substr`` from the end, written so that SQLite and PostgreSQL read it alike)
-        rows = self.db.execute(
-            """SELECT DISTINCT name FROM entities WHERE type = 'PERSON'
-               AND ((length(name) >= ? AND substr(name, length(name) - ? + 1) = ?) OR substr(name, 1, ?) = ?) LIMIT 5""",
-            (n, n, f" {word}", n, f"{word} "),
-        ).fetchall()
+        rows = self.db.execute("SELECT name FROM name_words WHERE word = ? ORDER BY name LIMIT 5", (word,)).fetchall()
         return [r[0] for r in rows]
+
+    def entity_types(self, names: Iterable[str]) -> dict[str, str]:
+        """The stored type of each of ``names`` that is the canonical name of an entity (by
+        :func:`~storyline.analyze.entities.preferred_type` when a name has several)."""
+        from ..analyze.entities import preferred_type
+
+        wanted = sorted(set(names))
+        found: dict[str, list[str]] = {}
+        for lo in range(0, len(wanted), 500):
+            part = wanted[lo : lo + 500]
+            marks = ",".join("?" * len(part))
+            for name, type_ in self.db.execute(f"SELECT name, type FROM entities WHERE name IN ({marks})", part).fetchall():
+                found.setdefault(name, []).append(type_)
+        return {name: preferred_type(types) for name, types in found.items()}
 
     def analysis(self, article_id: str) -> Analysis | None:
         row = self.db.execute("SELECT data FROM analyses WHERE article_id = ?", (article_id,)).fetchone()
