@@ -8,6 +8,7 @@ Each test gets a database of its own (:meth:`Server.database`).
 
 from __future__ import annotations
 
+import atexit
 import glob
 import os
 import pwd
@@ -40,14 +41,23 @@ class Server:
         self.prefix: list[str] = []
         self.user = pwd.getpwuid(os.getuid()).pw_name
         if os.getuid() == 0:
-            owner = pwd.getpwnam("postgres")
+            try:
+                owner = pwd.getpwnam("postgres")
+            except KeyError:
+                raise RuntimeError("running as root, initdb needs the 'postgres' system user (Debian's postgresql package makes it)") from None
             os.chown(self.root, owner.pw_uid, owner.pw_gid)
             self.prefix = ["runuser", "-u", "postgres", "--"]
             self.user = "postgres"
-        self._run("initdb", "-D", str(self.data), "-U", self.user, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync")
-        options = f"-k {self.socket} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "-t", "60", "start")
         self._count = 0
+        self._stopped = False
+        atexit.register(self.stop)  # a script that ends without stopping it leaves no server behind
+        try:
+            self._run("initdb", "-D", str(self.data), "-U", self.user, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync")
+            options = f"-k {self.socket} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "-t", "60", "start")
+        except BaseException:
+            self.stop()
+            raise
 
     def _run(self, tool: str, *args: str) -> None:
         done = subprocess.run([*self.prefix, str(self.bin / tool), *args], capture_output=True, text=True, cwd=self.root)
@@ -68,7 +78,12 @@ class Server:
         return self.url(name)
 
     def stop(self) -> None:
+        """Stop the server and remove its folder (once; again is a no-op)."""
+        if self._stopped:
+            return
+        self._stopped = True
         try:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            if (self.data / "postmaster.pid").exists():
+                self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)

@@ -499,7 +499,7 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
 
     def link_history(self, after_seq: int = 0) -> Iterator[dict[str, Any]]:
         """Assigned articles in arrival order with their embedding and link features (streamed)."""
-        cur = self.db.execute(
+        cur = self.db.stream(
             """SELECT s.seq, s.article_id, s.event_id, s.thread_id, s.duplicate_of, e.vector,
                       f.day, f.terms, f.vector AS weights
                FROM assignments s LEFT JOIN embeddings e ON e.article_id = s.article_id

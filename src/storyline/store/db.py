@@ -17,6 +17,7 @@ search. Everything else in ``store/`` is plain SQL that both run (``INSERT … O
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import sqlite3
@@ -72,6 +73,10 @@ class Database:
         raise NotImplementedError
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        raise NotImplementedError
+
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
+        """The rows of a long query a batch at a time, never all of them in memory."""
         raise NotImplementedError
 
     def begin(self) -> None:
@@ -203,6 +208,9 @@ class SQLiteDatabase(Database):
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         self.connection.executemany(sql, rows)
 
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
+        yield from self.connection.execute(sql, params)  # SQLite steps through the rows as they are read
+
     def begin(self) -> None:
         self.connection.execute("BEGIN IMMEDIATE")
 
@@ -274,6 +282,8 @@ class SQLiteDatabase(Database):
 
 
 # -- PostgreSQL -----------------------------------------------------------------------------------
+_STREAMS = itertools.count(1)
+
 #: characters of the text that the full-text index reads (a ``tsvector`` holds at most 1 MB)
 FTS_CHARS = 100_000
 
@@ -404,6 +414,15 @@ class PostgresDatabase(Database):
         if rows:
             with self.connection.cursor() as cur:
                 cur.executemany(_to_format(sql), rows)
+
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
+        # A server-side cursor (it lives in a transaction, a savepoint inside the writer's batch): psycopg's
+        # ordinary cursor would fetch every row first.
+        with self.connection.transaction():
+            with self.connection.cursor(name=f"storyline_stream_{next(_STREAMS)}") as cur:
+                cur.itersize = 1000
+                cur.execute(_to_format(sql), tuple(params))
+                yield from cur
 
     def begin(self) -> None:
         self.connection.execute("BEGIN")

@@ -27,7 +27,7 @@ class ExportReads:
     def export_articles(self, story_id: str | None = None) -> Iterator[dict[str, Any]]:
         """Articles (of a thread or event, or all) with their thread and event, in date order."""
         where, args = self._story_filter(story_id)
-        cur = self.db.execute(
+        cur = self.db.stream(
             f"""SELECT a.id, a.title, a.published, a.meta, a.url, a.source, a.author, a.language, a.origin,
                        a.ingested_at, s.thread_id, s.event_id, s.duplicate_of, a.text
                 FROM articles a LEFT JOIN assignments s ON s.article_id = a.id {where}
@@ -45,7 +45,7 @@ class ExportReads:
         """Entity mentions (of a thread or event, or all): the entity and its span in the article."""
         where, args = self._story_filter(story_id)
         join = "JOIN assignments s ON s.article_id = m.article_id" if where else ""
-        cur = self.db.execute(
+        cur = self.db.stream(
             f"""SELECT m.entity_id, e.name, e.type, m.article_id, m.start, m."end" AS "end", m.text
                 FROM mentions m JOIN entities e ON e.id = m.entity_id {join} {where}
                 ORDER BY m.article_id, m.start""",
