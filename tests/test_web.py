@@ -227,6 +227,20 @@ def test_ingested_article_appears_and_renders_as_text(client):
     assert not re.search(r"<(script(?![^>]*\bsrc=\"/static/)|img)\b", "".join(pages), re.I)  # no markup from the article
 
 
+def test_article_page_and_json_say_which_analyses_ran(client, elton):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    text = "Der Bürgermeister sagte am Dienstag: „Wir werden den Haushalt am 3. März 2024 beschließen.“ Die Stadt plant neue Schulen."
+    r = client.post("/api/ingest", json=[{"title": "Haushalt der Stadt", "text": text, "published": "2024-03-01", "language": "de"}], headers=auth)
+    aid = r.json()["article_ids"][0]
+    analysis = client.get(f"/api/articles/{aid}").json()["analysis"]
+    assert "timexes" in analysis["analysers"] and not {"entities", "quotes", "claims"} & set(analysis["analysers"])
+    html = client.get(f"/articles/{aid}").text
+    assert "Language: de" in html and "not run on this article: claims, entities, quotes (English only)" in html
+    seed = client.get(f"/api/threads/{elton['id']}").json()["articles"][0]["id"]
+    english = client.get(f"/articles/{seed}").text
+    assert "analyses that ran:" in english and "quotes" in english and "not run on this article" not in english
+
+
 def test_serve_command_prints_the_url(db):
     env = {**os.environ, "STORYLINE_TOKEN": ""}
     proc = subprocess.Popen(

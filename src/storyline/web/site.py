@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from ..analyze import ENGLISH_ONLY
 from ..store import Store, entity_id
 from . import queries, timeline
 from .highlight import Mark, analysis_marks, highlight
@@ -110,6 +111,7 @@ def article_page(
         analysis=analysis,
         story=store.article_thread(article_id),
         speakers=speakers,
+        skipped=sorted(ENGLISH_ONLY - set(analysis.analysers)) if analysis and analysis.analysers else [],
     )
 
 
