@@ -201,6 +201,8 @@ class DateRanker:
     weights: list[float]
     bias: float = 0.0
     meta: dict = field(default_factory=dict)
+    lead_weight: float = 0.0
+    """How much a summary sentence's agreement with the day's leads adds to its centrality (chosen with the ranker)."""
 
     def score(self, X: np.ndarray) -> np.ndarray:
         """The score (log-odds) of each row of ``X`` (columns in :data:`FEATURES` order)."""
@@ -214,7 +216,7 @@ class DateRanker:
     def to_json(self) -> str:
         return json.dumps(
             {"features": self.features, "mean": self.mean, "scale": self.scale, "weights": self.weights,
-             "bias": self.bias, "meta": self.meta},
+             "bias": self.bias, "lead_weight": self.lead_weight, "meta": self.meta},
             indent=1,
         )
 
@@ -222,7 +224,7 @@ class DateRanker:
     def from_json(cls, text: str) -> "DateRanker":
         d = json.loads(text)
         return cls(list(d["features"]), list(d["mean"]), list(d["scale"]), list(d["weights"]), float(d["bias"]),
-                   dict(d.get("meta", {})))
+                   dict(d.get("meta", {})), float(d.get("lead_weight", 0.0)))
 
 
 def fit_ranker(

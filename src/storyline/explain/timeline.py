@@ -34,7 +34,7 @@ import numpy as np
 
 from ..analyze.timex import day_value, find_timexes, parse_date
 from ..model import Analysis, Article, Evidence, Span
-from .date_ranker import DateRanker, Mention, date_features, load_ranker, mention_of
+from .date_ranker import LEAD_SENTENCES, DateRanker, Mention, date_features, load_ranker, mention_of
 from .text import sentence_spans
 
 DayFinder = Callable[[str, dt.date], list[tuple[int, int, dt.date]]]
@@ -46,6 +46,8 @@ Timeline = list[tuple[str, list[str]]]
 MAX_SENTENCE_CHARS = 600
 KEYWORD_MIN_SHARE = 0.01
 """A keyword in fewer sentences than this share is treated as a tag, not a topic word."""
+PUB_DAYS = 2
+"""The leads of articles published on a date and the day after tell what that date's coverage says."""
 DUPLICATE_COSINE = 0.8
 """Sentences this similar (TF-IDF cosine) are copies of one another: counted and chosen once."""
 _MONTH_VALUE = re.compile(r"^(\d{4})-(\d\d)$")
@@ -291,7 +293,10 @@ class StoryDates:
     candidates: list[dt.date]
     rows: dict[dt.date, list[int]]
     features: np.ndarray
+    leads: dict[dt.date, list[int]] = field(default_factory=dict)
+    """The lead sentences (first :data:`LEAD_SENTENCES`) of the articles published on each day."""
     _tfidf: Any = field(default=None, repr=False)
+    _scores: dict[dt.date, tuple[list[int], np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     @property
     def tfidf(self) -> Any:
@@ -328,38 +333,62 @@ def read_story(
         first.setdefault(s.article, i)
     mentions, months = _mentions(docs, lambda article, position: topical[first[article] + position])
     X = date_features(candidates, mentions, [d.published for d in docs], months)
-    return StoryDates(docs, sents, topical, candidates, dict(rows), X)
+    leads: defaultdict[dt.date, list[int]] = defaultdict(list)
+    for i, s in enumerate(sents):
+        if s.position < LEAD_SENTENCES:
+            leads[s.published].append(i)
+    return StoryDates(docs, sents, topical, candidates, dict(rows), X, dict(leads))
 
 
-def summarise_date(story: StoryDates, day: dt.date, k: int) -> list[int]:
+def _candidate_scores(story: StoryDates, day: dt.date) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """The summary candidates of ``day`` (one per near-duplicate group), their centrality and lead agreement."""
+    if day in story._scores:
+        return story._scores[day]
+    rows = story.rows.get(day, [])
+    rows = [i for i in rows if story.topical[i]] or rows
+    reps: list[int] = []
+    central = agree = np.zeros(0)
+    if rows:
+        V = story.tfidf[rows]
+        sims = (V @ V.T).toarray()
+        kept: list[int] = []  # indices into rows, one per near-duplicate group
+        for i in range(len(rows)):
+            if story.sentences[rows[i]].text.strip() and not any(sims[i, r] >= DUPLICATE_COSINE for r in kept):
+                kept.append(i)
+        arts = np.array([story.sentences[rows[r]].article for r in kept])
+        S = sims[np.ix_(kept, kept)]
+        other = arts[None, :] != arts[:, None]
+        central = np.where(other.any(1), (S * other).sum(1) / np.maximum(other.sum(1), 1), 0.0)
+        reps = [rows[r] for r in kept]
+        leads = [i for back in range(PUB_DAYS) for i in story.leads.get(day + dt.timedelta(days=back), [])]
+        agree = np.zeros(len(reps))
+        if leads and reps:
+            c = np.asarray(story.tfidf[leads].sum(0)).ravel()
+            agree = np.asarray(story.tfidf[reps] @ (c / (np.linalg.norm(c) or 1.0))).ravel()
+    story._scores[day] = (reps, central, agree)
+    return story._scores[day]
+
+
+def summarise_date(story: StoryDates, day: dt.date, k: int, lead_weight: float = 0.0) -> list[int]:
     """Up to ``k`` sentences saying what happened on ``day``, most central first.
 
     The candidates are the sentences whose own time expression names ``day``
     and that contain a keyword (all of them where none does).
     Near-duplicates (cosine at least :data:`DUPLICATE_COSINE`: wire copies,
     an article repeating itself) form one group, represented by its first
-    sentence; a group's centrality is its mean cosine to the other groups
+    sentence. A group's centrality is its mean cosine to the other groups
     that come from other articles, so neither copies nor one talkative article
-    make a sentence central. Ties go to the earlier sentence.
+    make a sentence central, plus ``lead_weight`` times its cosine to the
+    leads of the articles published on the day and the day after (what that
+    day's coverage opens with; the leads only score, they are never chosen).
+    Ties go to the earlier sentence.
     """
-    rows = story.rows.get(day, [])
-    rows = [i for i in rows if story.topical[i]] or rows
-    if not rows or k <= 0:
+    reps, central, agree = _candidate_scores(story, day)
+    if not reps or k <= 0:
         return []
-    V = story.tfidf[rows]
-    sims = (V @ V.T).toarray()
-    reps: list[int] = []  # indices into rows, one per near-duplicate group
-    for i in range(len(rows)):
-        if story.sentences[rows[i]].text.strip() and not any(sims[i, r] >= DUPLICATE_COSINE for r in reps):
-            reps.append(i)
-    arts = [story.sentences[rows[r]].article for r in reps]
-
-    def centrality(n: int) -> float:
-        others = [sims[reps[n], reps[m]] for m in range(len(reps)) if arts[m] != arts[n]]
-        return float(np.mean(others)) if others else 0.0
-
-    order = sorted(range(len(reps)), key=lambda n: (-centrality(n), n))
-    return [rows[reps[n]] for n in order[:k]]
+    score = central + lead_weight * agree
+    order = sorted(range(len(reps)), key=lambda n: (-score[n], n))
+    return [reps[n] for n in order[:k]]
 
 
 def _event_of(story: StoryDates, day: dt.date, picked: Sequence[int]) -> str | None:
@@ -390,9 +419,10 @@ def rank_dates(story: StoryDates, ranker: DateRanker | None = None) -> list[dt.d
 
 def story_timeline(story: StoryDates, n_dates: int, n_sentences: int, ranker: DateRanker | None = None) -> list[TimelineDate]:
     """The ``n_dates`` best-ranked dates of ``story`` with up to ``n_sentences`` sentences each, in date order."""
+    ranker = ranker or load_ranker()
     timeline: list[TimelineDate] = []
     for d in rank_dates(story, ranker)[: max(0, n_dates)]:
-        picked = summarise_date(story, d, n_sentences)
+        picked = summarise_date(story, d, n_sentences, ranker.lead_weight)
         if picked:
             evidence = [Evidence(story.sentences[i].article_id, story.sentences[i].span, story.sentences[i].text)
                         for i in picked]
