@@ -259,7 +259,7 @@ class RuleScorer:
         need = self.t.debunk_linked if (p.time_link or l.back_reference) else self.t.debunk
         if p.similarity < need:
             return None
-        return Verdict("corrects", self._score(p), l.debunk, f"later report{_about(p)} says the earlier account was wrong: “{l.debunk}”")
+        return Verdict("corrects", self._score(p), l.debunk, f"later report{_about(p)} says the earlier account was wrong (“{l.debunk}”)")
 
     def _fate(self, p: ClaimPair) -> Verdict | None:
         """One person's fates that cannot both hold: dead then alive, or resigned then "has not resigned"."""
@@ -347,7 +347,7 @@ class RuleScorer:
         if not l.weak or e.weak or not p.shared or p.similarity < self.t.weak_cue or p.overlap < self.t.weak_overlap:
             return None
         if e.claim.polarity != l.claim.polarity:
-            return Verdict("corrects", self._score(p), l.weak, f"later report{_about(p)} states the opposite: “{l.weak}”")
+            return Verdict("corrects", self._score(p), l.weak, f"later report{_about(p)} states the opposite (“{l.weak}”)")
         return None
 
     def _denial(self, p: ClaimPair) -> Verdict | None:
