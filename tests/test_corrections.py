@@ -221,3 +221,94 @@ def test_resignation_denied_contradicts():
         "Hosni Mubarak has not resigned and remains president, his spokesman insisted.",
     )
     assert [r.label for r in relations] == ["contradicts"]
+
+
+# -- the learned pair model and the labelled pairs ---------------------------------------------------
+def test_pair_model_json_loads_and_scores(tmp_path):
+    from storyline.errors import StorylineError
+    from storyline.explain._relation_model import FEATURES, MODEL_PATH, PairModel, feature_matrix, load_model
+    from storyline.explain.corrections import LearnedScorer, RuleScorer
+
+    model = load_model()
+    assert model.features == FEATURES and len(model.weights) == len(FEATURES)
+    assert 0 < model.threshold < 1 and "pairs" in model.meta["trained_on"]
+    scorer = LearnedScorer(model)
+    a = Article(title="Flood", text="Officials in Riverton said 40 people died in the flood on Monday.", published="2021-03-10")
+    b = Article(
+        title="Flood toll",
+        text="The death toll from the Riverton flood was revised down to 25 on Wednesday, officials said.",
+        published="2021-03-12",
+    )
+    analyses = {x.id: analyze(x) for x in (a, b)}
+    relations = relate_claims(
+        extract_claims(a, analyses[a.id]), extract_claims(b, analyses[b.id]), analyses, {a.id: a, b.id: b}, scorer=scorer
+    )
+    assert [r.label for r in relations] == ["corrects"]
+    assert "25" in relations[0].reason and "40" in relations[0].reason
+    # the probability is the model's, from the shipped weights, for the pair the rules proposed
+    from storyline.explain.claims import claim_facts
+    from storyline.explain.corrections import ClaimPair
+
+    e, l = (claim_facts(c, analyses[x.id], x) for c, x in ((relations[0].earlier, a), (relations[0].later, b)))
+    pair = ClaimPair(e, l, 0.8, 0.5, frozenset({"Riverton"}), False)
+    verdict = RuleScorer().judge_one(pair)
+    prob = float(model.probability(feature_matrix([pair], [verdict]))[0])
+    assert 0.0 < prob < 1.0
+    # the JSON round-trips, and a damaged file is an error naming it
+    copy = tmp_path / "model.json"
+    model.save(copy)
+    again = load_model(copy)
+    assert again.threshold == model.threshold and list(again.weights) == list(model.weights)
+    bad = tmp_path / "bad.json"
+    bad.write_text(MODEL_PATH.read_text(encoding="utf-8").replace('"similarity"', '"similarity_x"', 1), encoding="utf-8")
+    with pytest.raises(StorylineError, match="bad.json"):
+        load_model(bad)
+    with pytest.raises(StorylineError, match="nope.json"):
+        PairModel.from_json({}, "nope.json")
+
+
+def test_the_learned_scorer_keeps_the_seed_correction(seed_pair, gold_correction):
+    from storyline.explain.corrections import LearnedScorer
+
+    articles, analyses = seed_pair
+    first, second = articles
+    relations = relate_claims(
+        extract_claims(first, analyses[first.id]),
+        extract_claims(second, analyses[second.id]),
+        analyses,
+        {a.id: a for a in articles},
+        scorer=LearnedScorer(),
+    )
+    corrections = [r for r in relations if r.label == "corrects"]
+    assert len(corrections) == 1
+    assert_gold(corrections[0].earlier.span, corrections[0].later.span, gold_correction)
+
+
+def test_labelled_pairs_hold_against_timeline17(shared):
+    from collections import Counter
+
+    from storyline.evaluation.correction_pairs import LABELS, load_articles, load_pairs
+
+    pairs = load_pairs()
+    assert len(pairs) >= 150
+    counts = Counter(p.label for p in pairs)
+    assert set(counts) <= set(LABELS) and counts["correction"] + counts["contradiction"] >= 20
+    collections = {d.split("/")[0] for p in pairs for d in (p.earlier_doc, p.later_doc)}
+    arts = load_articles(collections, shared / "data" / "timelines" / "t17")
+    for p in pairs:
+        for doc, span, side in ((p.earlier_doc, p.earlier_span, "earlier"), (p.later_doc, p.later_span, "later")):
+            assert arts[doc].text[span.start : span.end] == p.row[side]["text"], (doc, span)
+        assert (arts[p.earlier_doc].published or "") <= (arts[p.later_doc].published or "")
+
+
+def test_the_relation_scorer_is_a_setting():
+    from storyline.config import StorylineConfig
+    from storyline.errors import StorylineError
+    from storyline.explain.corrections import LearnedScorer, RuleScorer, scorer_named
+
+    assert StorylineConfig().explain.relations == "rules"
+    chosen = StorylineConfig.from_mapping({"explain": {"relations": "learned"}})
+    assert isinstance(scorer_named(chosen.explain.relations), LearnedScorer)
+    assert isinstance(scorer_named("rules"), RuleScorer)
+    with pytest.raises(StorylineError, match="relations"):
+        StorylineConfig.from_mapping({"explain": {"relations": "oracle"}})

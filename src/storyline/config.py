@@ -60,6 +60,8 @@ class ExplainConfig:
     timeline_dates: int = 10
     #: summary sentences per timeline date
     timeline_sentences: int = 1
+    #: what judges claim relations at ingest: the rules alone, or the rules with the learned pair model on top
+    relations: Literal["rules", "learned"] = "rules"
 
 
 @dataclass(frozen=True)

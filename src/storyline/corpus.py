@@ -76,9 +76,9 @@ class Corpus:
     def matcher(self):
         """Relates each new article's claims to candidate earlier claims of its thread (stored at ingest)."""
         if self._matcher is None:
-            from .explain.corrections import IncrementalMatcher
+            from .explain.corrections import IncrementalMatcher, scorer_named
 
-            self._matcher = IncrementalMatcher(self.store)
+            self._matcher = IncrementalMatcher(self.store, scorer=scorer_named(self.config.explain.relations))
         return self._matcher
 
     @property

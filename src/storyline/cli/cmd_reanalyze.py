@@ -18,14 +18,18 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         """Extract every stored article's claims again and relate them anew, in arrival order (one transaction per batch)."""
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        from ..explain.corrections import reanalyze
+        from ..explain.corrections import reanalyze, scorer_named
 
         corpus = open_corpus(db)
         try:
             columns = [TextColumn("[bold]reanalyze"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
             with Progress(*columns, console=console, disable=quiet, transient=True) as progress:
                 task = progress.add_task("", total=corpus.store.link_count())
-                done = reanalyze(corpus.store, on_article=lambda n, total: progress.update(task, completed=n, total=total))
+                done = reanalyze(
+                    corpus.store,
+                    on_article=lambda n, total: progress.update(task, completed=n, total=total),
+                    scorer=scorer_named(corpus.config.explain.relations),
+                )
         finally:
             corpus.close()
         typer.echo(f"{done} articles reanalysed")

@@ -205,5 +205,5 @@ def run_correction_pairs(fast: bool) -> Result:
                  "competing_reported_as_correction": float(r["competing_reported_as_correction"])},  # fmt: skip
         data_digest=digest,
         files=n,
-        details={k: r[k] for k in ("chosen", "per_story", "counts")},
+        details={k: r[k] for k in ("chosen", "per_story", "counts", "confusion")},
     )

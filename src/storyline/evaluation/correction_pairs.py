@@ -312,7 +312,7 @@ def claim_pairs(labelled: Sequence[LabelledPair], root: Path | None = None) -> l
 
 # -- the pair model, cross-validated by story ------------------------------------------------------
 C_GRID = (0.1, 0.3, 1.0, 3.0)
-THRESHOLDS = tuple(round(0.3 + 0.05 * i, 2) for i in range(13))
+THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 19))
 MIN_PRECISION = 0.85
 
 
@@ -331,11 +331,16 @@ def _prf(tp: int, fp: int, fn: int) -> PRF:
     return PRF.from_counts(tp, tp + fp, tp + fn)
 
 
-def _pick(probs: Any, gold: Sequence[bool]) -> float:
+def _reported(probs: Any, judged: Sequence[bool], kept: Sequence[bool], t: float) -> list[bool]:
+    """What is reported at threshold ``t``: a rule's correction the model judges needs ``prob >= t``; the others stay."""
+    return [k or (j and bool(q >= t)) for q, j, k in zip(probs, judged, kept)]
+
+
+def _pick(probs: Any, gold: Sequence[bool], judged: Sequence[bool], kept: Sequence[bool]) -> float:
     """The threshold with the best recall at precision >= MIN_PRECISION (best F0.5 when none reaches it)."""
     best, best_key = THRESHOLDS[-1], (-1.0, -1.0, -1.0)
     for t in THRESHOLDS:
-        tp, fp, fn = _counts([bool(q >= t) for q in probs], gold)
+        tp, fp, fn = _counts(_reported(probs, judged, kept, t), gold)
         p = tp / (tp + fp) if tp + fp else 0.0
         r = tp / (tp + fn) if tp + fn else 0.0
         f05 = 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
@@ -345,7 +350,7 @@ def _pick(probs: Any, gold: Sequence[bool]) -> float:
     return best
 
 
-def _inner_choice(X: Any, y: Any, groups: Sequence[str]) -> tuple[float, float]:
+def _inner_choice(X: Any, y: Any, groups: Sequence[str], judged: Sequence[bool], kept: Sequence[bool]) -> tuple[float, float]:
     """(C, threshold) by leave-one-story-out predictions within the training stories."""
     import numpy as np
 
@@ -359,13 +364,22 @@ def _inner_choice(X: Any, y: Any, groups: Sequence[str]) -> tuple[float, float]:
             if len(set(y[tr])) < 2:
                 continue
             probs[te] = _fit(X[tr], y[tr], c).predict_proba(X[te])[:, 1]
-        t = _pick(probs, list(y.astype(bool)))
-        tp, fp, fn = _counts([bool(q >= t) for q in probs], list(y.astype(bool)))
+        t = _pick(probs, list(y.astype(bool)), judged, kept)
+        tp, fp, fn = _counts(_reported(probs, judged, kept, t), list(y.astype(bool)))
         p, r = _prf(tp, fp, fn).precision, _prf(tp, fp, fn).recall
         key = (r if p >= MIN_PRECISION else r * p / 2, p)
         if key > best_key:
             best, best_key = (c, t), key
     return best
+
+
+def _judged(verdicts: Sequence[Any]) -> tuple[list[bool], list[bool]]:
+    """Per pair: a rule's correction the model judges; a rule's correction the model leaves alone."""
+    from ..explain.corrections import CORRECTION_LABELS, JUDGED_RULES
+
+    change = [bool(v and v.label in CORRECTION_LABELS) for v in verdicts]
+    judged = [c and v.rule in JUDGED_RULES for c, v in zip(change, verdicts)]
+    return judged, [c and not j for c, j in zip(change, judged)]
 
 
 def _decide(pairs: Sequence[Any], verdicts: Sequence[Any], probs: Any, threshold: float) -> list[str | None]:
@@ -416,12 +430,13 @@ def evaluate(path: Path = DATA, prepared: Prepared | None = None) -> dict[str, A
     y = np.array(gold, dtype=int)
     groups = [lp.story for lp in labelled]
     rule_reported = [bool(v and v.label in CORRECTION_LABELS) for v in verdicts]
+    judged, kept = _judged(verdicts)
     model_labels: list[str | None] = [None] * len(pairs)
     chosen: dict[str, Any] = {}
     per_story: dict[str, Any] = {}
     for tr, te in group_folds(groups):
         story = groups[te[0]]
-        c, t = _inner_choice(X[tr], y[tr], [groups[i] for i in tr])
+        c, t = _inner_choice(X[tr], y[tr], [groups[i] for i in tr], [judged[i] for i in tr], [kept[i] for i in tr])
         clf = _fit(X[tr], y[tr], c)
         probs = clf.predict_proba(X[te])[:, 1]
         for i, lab in zip(te, _decide([pairs[i] for i in te], [verdicts[i] for i in te], probs, t)):
@@ -431,6 +446,9 @@ def evaluate(path: Path = DATA, prepared: Prepared | None = None) -> dict[str, A
         per_story[story] = {"pairs": len(te), "positives": sum(gold[i] for i in te), "tp": tp, "fp": fp, "fn": fn}
     model_reported = [lab in CORRECTION_LABELS for lab in model_labels]
     never = [lp.label == "competing_account" and lab in CORRECTION_LABELS for lp, lab in zip(labelled, model_labels)]
+    confusion: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for lp, lab in zip(labelled, model_labels):
+        confusion[lp.label][lab or "none"] += 1
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for lp in labelled:
         counts[lp.story][lp.label] += 1
@@ -443,6 +461,7 @@ def evaluate(path: Path = DATA, prepared: Prepared | None = None) -> dict[str, A
         "chosen": chosen,
         "per_story": per_story,
         "counts": {k: dict(v) for k, v in sorted(counts.items())},
+        "confusion": {k: dict(v) for k, v in sorted(confusion.items())},
     }
 
 
@@ -456,7 +475,8 @@ def train(path: Path = DATA, prepared: Prepared | None = None) -> Any:
     labelled, X = prep.labelled, prep.X
     y = np.array([lp.label in CHANGE for lp in labelled], dtype=int)
     groups = [lp.story for lp in labelled]
-    c, t = _inner_choice(X, y, groups)
+    judged, kept = _judged(prep.verdicts)
+    c, t = _inner_choice(X, y, groups, judged, kept)
     clf = _fit(X, y, c)
     meta = {"trained_on": f"{path.name}: {len(labelled)} pairs, {int(y.sum())} corrections or contradictions",
             "C": c, "cv": "leave-one-story-out (Timeline17 topics)"}  # fmt: skip

@@ -41,6 +41,7 @@ _COMPLEMENT = re.compile(
     r"revised|corrected|put|estimated|raised|cut)(?: (?:down|up|downwards?|upwards?))?(?: (?:to|at))\s*$",
     re.I,
 )
+_CLOCK_ZONE = re.compile(r"\s?(?:BST|GMT|UTC|CET|JST|[ECMP][SD]?T|a\.m\.|p\.m\.|am|pm)\b")
 _STOP_NOUNS = frozenset({"of", "the", "a", "an", "and", "or", "in", "on", "at", "to", "per", "for", "from", "by", "more"})
 
 
@@ -133,6 +134,8 @@ def find_figures(text: str, skip: list[tuple[int, int]] | None = None) -> list[F
             continue  # a time, a date or a score (10:30, 3/4, 3-2), or a compound (7.0-magnitude, 10-year)
         if not cur and _IDENTIFIER.search(text[:s]):
             continue  # a model or flight number (Boeing 787, Flight 447)
+        if _CLOCK_ZONE.match(text, e):
+            continue  # a clock time ("11.49 BST", "10.40 GMT")
         value = float(raw.replace(",", "")) * _scale(scale)
         currency = _currency(cur)
         found.append(_figure(text, value, s, e, currency, bool(pct)))
