@@ -8,6 +8,7 @@ table or key, or a value of the wrong type, is an error that names it::
     [pipeline]
     attributions = "all"      # "quotes" (what was said) or "all" (beliefs, intentions, actions too)
     batch_size = 32
+    engine = "ray"            # "local" (worker processes) or "ray" (Ray Data; address = "" starts a local instance)
 
     [link]
     thread_merge = 0.45
@@ -38,6 +39,7 @@ from .errors import StorylineError
 from .link.linker import LinkConfig
 
 Attributions = Literal["quotes", "all"]
+Engine = Literal["local", "ray"]
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,12 @@ class PipelineConfig:
     attributions: Attributions = "quotes"
     #: articles parsed per spaCy batch
     batch_size: int = 16
-    #: processes that analyse and embed at ingest (0: one per core of the machine)
+    #: processes that analyse and embed at ingest (0: one per core of the machine); Ray actors with ``engine = "ray"``
     workers: int = 1
+    #: where reading, analysis and embedding run: ``local`` (worker processes) or ``ray`` (Ray Data)
+    engine: Engine = "local"
+    #: the Ray cluster to join with ``engine = "ray"`` (``auto``, ``ray://host:10001``); empty: start a local instance
+    address: str = ""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,23 @@ from .model import Article, Thread
 from .store import Store
 
 if TYPE_CHECKING:
+    from .ingest.common import Position
     from .parallel import Engine
+    from .ray_engine import RayEngine
+
+
+@dataclass
+class FileCounts:
+    """What an ingest did with one input file: records read, HTML responses, and what became of them."""
+
+    records: int = 0
+    pages: int = 0
+    ingested: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    #: bytes read and the file's size
+    offset: int = 0
+    size: int = 0
 
 
 @dataclass
@@ -30,6 +46,8 @@ class IngestReport:
     failed: int = 0
     failures: list[str] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
+    #: per input (file, URL): counts of records, pages, articles ingested, duplicates and failures
+    files: dict[str, FileCounts] = field(default_factory=dict)
 
     def summary(self) -> str:
         return f"{self.ingested} ingested, {self.duplicates} duplicates, {self.failed} failed"
@@ -48,8 +66,9 @@ class Corpus:
         self._pipeline = None
         self._linker = None
         self._matcher = None
+        self._counts_of: dict[str, FileCounts] = {}  # the input of each article between reading and writing
         #: the engine of the latest ingest (its ``times`` say where the time went)
-        self.engine: Engine | None = None
+        self.engine: Engine | RayEngine | None = None
 
     # -- lifecycle --------------------------------------------------------------------------
     def close(self) -> None:
@@ -98,6 +117,7 @@ class Corpus:
         batch_size: int = 64,
         on_item: Callable[[str, str], None] | None = None,
         on_wait: Callable[[str], None] | None = None,
+        on_position: Callable[[Position], None] | None = None,
         local_files: bool = True,
     ) -> IngestReport:
         """Read, analyse, store and link everything in ``inputs`` (paths, folders, globs, URLs).
@@ -106,38 +126,78 @@ class Corpus:
         skipped. Each batch is written in one transaction, so an interrupted
         ingest leaves whole batches and can simply be run again. ``on_item`` is
         called with ``(kind, detail)`` for each input item: ``kind`` is
-        ``"ingested"``, ``"duplicate"`` or ``"failed"``. One ingest writes into a store at a time
+        ``"ingested"``, ``"duplicate"`` or ``"failed"``; ``on_position`` with each
+        :class:`~storyline.ingest.common.Position` of the reader (which input, how many bytes and
+        records of it). One ingest writes into a store at a time
         (:meth:`Store.writer`); ``on_wait`` is told when this one waits for another. With ``local_files``
         false only http(s) URLs are read (inputs that come over the API), never files of this machine.
+
+        ``pipeline.engine`` chooses where reading and analysis run: ``local`` (this process and
+        ``pipeline.workers`` worker processes, :mod:`storyline.parallel`) or ``ray`` (Ray Data on a local Ray
+        instance or the cluster at ``pipeline.address``, :mod:`storyline.ray_engine`). Either way the
+        batches come back in input order and this process stores and links them.
         """
-        from .ingest import read
+        from .ingest.reader import read_located
 
         report = IngestReport()
         notify = on_item or (lambda kind, detail: None)
+        settings = self.config.pipeline
         with self.store.writer(on_wait):
-            items = read(list(inputs), allow_private=allow_private, local_files=local_files)
-            self._run(self._batches(items, report, notify, batch_size), report, notify)
+            if settings.engine == "ray":
+                from .ray_engine import RayEngine
+
+                with RayEngine(self.pipeline, settings.workers, settings.address, store_path=self.store.path) as ray_engine:
+                    self.engine = ray_engine
+                    located = ray_engine.read(list(inputs), allow_private=allow_private, local_files=local_files)
+                    batches = self._batches(located, report, notify, batch_size, on_position)
+                    self._write(ray_engine.finish(batches), ray_engine, report, notify)
+            else:
+                items = read_located(list(inputs), allow_private=allow_private, local_files=local_files)
+                self._run(self._batches(items, report, notify, batch_size, on_position), report, notify)
         return report
 
     def _batches(
-        self, items: Iterable[Any], report: IngestReport, notify: Callable[[str, str], None], batch_size: int
-    ) -> Iterator[list[Article]]:
-        """Batches of new articles from a stream of articles and failures (failures and duplicates counted)."""
-        from .ingest import Failure
+        self,
+        items: Iterable[Any],
+        report: IngestReport,
+        notify: Callable[[str, str], None],
+        batch_size: int,
+        on_position: Callable[[Position], None] | None = None,
+    ) -> Iterator[list[Any]]:
+        """Batches of new articles from a stream of articles and failures (failures and duplicates counted).
 
-        batch: list[Article] = []
+        The stream may hold the reader's positions (they say which input the next items come from) and,
+        from an engine that analyses as it reads, ``(article, analysis, vector)`` triples in place of articles:
+        a batch holds whatever stood for its articles.
+        """
+        from .ingest import Failure
+        from .ingest.common import Position
+
+        batch: list[Any] = []
         seen: set[str] = set()
+        counts = FileCounts()
         for item in items:
+            if isinstance(item, Position):
+                counts = report.files.setdefault(item.source, FileCounts())
+                counts.records, counts.pages, counts.size = item.records, item.pages, item.size or counts.size
+                counts.offset = item.offset
+                if on_position is not None:
+                    on_position(item)
+                continue
             if isinstance(item, Failure):
                 report.failed += 1
+                counts.failed += 1
                 report.failures.append(str(item))
                 notify("failed", str(item))
                 continue
-            if item.id in seen or self.store.has_article(item.id):
+            article = item[0] if isinstance(item, tuple) else item
+            if article.id in seen or self.store.has_article(article.id):
                 report.duplicates += 1
-                notify("duplicate", item.origin or item.id)
+                counts.duplicates += 1
+                notify("duplicate", article.origin or article.id)
                 continue
-            seen.add(item.id)
+            seen.add(article.id)
+            self._counts_of[article.id] = counts
             batch.append(item)
             if len(batch) >= batch_size:
                 yield batch
@@ -177,18 +237,24 @@ class Corpus:
 
     def _run(self, batches: Iterable[list[Article]], report: IngestReport, notify: Callable[[str, str], None]) -> None:
         """Analyse and embed the batches on the configured workers; store and link each here, in order."""
-        import time
-
         from .analyze.dating import date_undated
         from .parallel import Engine
 
         dated = ([date_undated(a) for a in batch] for batch in batches)  # an estimated date (flagged in meta) where none is given
         with Engine(self.pipeline, self.config.pipeline.workers) as engine:
             self.engine = engine
-            for processed in engine.run(dated):
-                t0 = time.perf_counter()
-                self._store_batch(processed, report, notify)
-                engine.times.write_link += time.perf_counter() - t0
+            self._write(engine.run(dated), engine, report, notify)
+
+    def _write(
+        self, processed: Iterable[list], engine: Engine | RayEngine, report: IngestReport, notify: Callable[[str, str], None]
+    ) -> None:
+        """The one writer: each analysed batch stored and linked here, in the order it comes."""
+        import time
+
+        for batch in processed:
+            t0 = time.perf_counter()
+            self._store_batch(batch, report, notify)
+            engine.times.write_link += time.perf_counter() - t0
 
     def _store_batch(self, processed: list, report: IngestReport, notify: Callable[[str, str], None]) -> None:
         """Write one analysed batch ``[(article, analysis, vector)]`` in one transaction and link it."""
@@ -204,6 +270,7 @@ class Corpus:
                     # the batch's write transaction: an article another writer stored meanwhile is a duplicate.
                     if not self.store.add_article(article):
                         report.duplicates += 1
+                        self._counts(article.id).duplicates += 1
                         notify("duplicate", article.origin or article.id)
                         continue
                     stored.append(article)
@@ -236,8 +303,13 @@ class Corpus:
         self.linker.close()  # saves the on-disk vector index; the linker stays usable
         for article in stored:
             report.ingested += 1
+            self._counts(article.id).ingested += 1
             report.article_ids.append(article.id)
             notify("ingested", article.origin or article.id)
+
+    def _counts(self, article_id: str) -> FileCounts:
+        """The counts of the input an article came from (a throwaway for articles not read from an input)."""
+        return self._counts_of.pop(article_id, None) or FileCounts()
 
     # -- reading ----------------------------------------------------------------------------
     def stories(self, limit: int | None = None) -> list[Thread]:

@@ -75,18 +75,31 @@ def _init_worker(spec: "PipelineSpec", threads: int) -> None:
     embed(["warm up"])
 
 
-def process_batch(pipeline: "Pipeline", batch: list[Article]) -> tuple[Processed, StageTimes]:
-    """Analyse and embed one batch (sorted by date, as the writer stores it)."""
+def date_order(batch: list[Article]) -> list[Article]:
+    """A batch in the order the writer stores it: by date (stable, so same-day articles keep their order)."""
+    return sorted(batch, key=lambda a: a.published or "")
+
+
+def analyse(pipeline: "Pipeline", articles: list[Article], times: StageTimes) -> list[tuple[Analysis, np.ndarray]]:
+    """The analysis and the embedding of each article, in the order given (seconds added to ``times``)."""
     from .embed import article_text_for_embedding, embed
 
-    times = StageTimes(articles=len(batch))
-    batch = sorted(batch, key=lambda a: a.published or "")  # date order within the batch; stable
     t0 = time.perf_counter()
-    analyses = [analysis for _, analysis in pipeline.pipe(batch)]
+    analyses = [analysis for _, analysis in pipeline.pipe(articles)]
     t1 = time.perf_counter()
-    vectors = embed([article_text_for_embedding(a.title, a.text) for a in batch])
-    times.parse_analyse, times.embed = t1 - t0, time.perf_counter() - t1
-    return list(zip(batch, analyses, vectors)), times
+    vectors: Iterable[np.ndarray] = embed([article_text_for_embedding(a.title, a.text) for a in articles]) if articles else []
+    times.parse_analyse += t1 - t0
+    times.embed += time.perf_counter() - t1
+    times.articles += len(articles)
+    return list(zip(analyses, vectors))
+
+
+def process_batch(pipeline: "Pipeline", batch: list[Article]) -> tuple[Processed, StageTimes]:
+    """Analyse and embed one batch (sorted by date, as the writer stores it)."""
+    times = StageTimes()
+    batch = date_order(batch)
+    done = analyse(pipeline, batch, times)
+    return [(article, analysis, vector) for article, (analysis, vector) in zip(batch, done)], times
 
 
 def _work(batch: list[Article]) -> tuple[Processed, StageTimes, int]:

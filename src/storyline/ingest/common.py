@@ -52,8 +52,26 @@ class Failure:
         return f"{self.origin}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class Position:
+    """How far reading one input has got (yielded only when :func:`~storyline.ingest.read` is asked for positions).
+
+    ``offset`` is the byte of the input read up to (the start of the next record of an archive) and ``size``
+    its length in bytes; ``records`` and ``pages`` count the archive records read and the HTML responses among
+    them. A reader yields one when it starts an input and, for archives, one after each record.
+    """
+
+    source: str
+    offset: int = 0
+    size: int = 0
+    records: int = 0
+    pages: int = 0
+
+
 Item = Article | Failure
 Items = Iterator[Item]
+#: a stream of items with the reader's positions between them
+Located = Iterator[Article | Failure | Position]
 
 
 class Unreadable(Exception):

@@ -114,3 +114,20 @@ def discover(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
     for item in expand(inputs):
         if isinstance(item, str):
             yield item
+
+
+def read_list(path: str | os.PathLike[str]) -> list[str]:
+    """The inputs a list file names, one per line (blank lines and ``#`` comments skipped); a relative
+    path is taken from the list's folder, as in a Common Crawl ``warc.paths`` list fetched beside its files.
+
+    Raises :class:`OSError` when the list cannot be read and :class:`UnicodeDecodeError` when it is not text.
+    """
+    base = Path(path).parent
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            entry = line.strip()
+            if not entry or entry.startswith("#"):
+                continue
+            out.append(entry if is_url(entry) or os.path.isabs(entry) else str(base / entry))
+    return out

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .common import Failure, Items, Unreadable, binary_kind
+from .common import Failure, Items, Located, Position, Unreadable, binary_kind
 from .discover import expand, is_url, kind_from_name
 
 
@@ -66,7 +66,7 @@ def detect_kind(path: Path) -> str:
     return kind
 
 
-def _read_file(path: Path, origin: str, allow_private: bool) -> Items:
+def _read_file(path: Path, origin: str, allow_private: bool) -> Located:
     kind = detect_kind(path)
     if kind == "txt":
         from .textfile import read_text_file
@@ -102,7 +102,7 @@ def _read_url(url: str, allow_private: bool) -> Items:
         yield article_from_response(response, url)
 
 
-def guarded(origin: str, make: Callable[[], Items]) -> Items:
+def guarded(origin: str, make: Callable[[], Located]) -> Located:
     """Run a reader, turning any exception into a final :class:`Failure` for ``origin``.
 
     Articles yielded before the problem are kept (a truncated archive still gives
@@ -129,23 +129,45 @@ def read(
     unless ``allow_private`` is true. With ``local_files`` false (inputs sent over the API) only
     http(s) URLs are read: a path, a folder or a glob is refused without touching the disk.
     """
+    for item in read_located(inputs, allow_private, local_files=local_files):
+        if not isinstance(item, Position):
+            yield item
+
+
+def read_located(
+    inputs: Iterable[str | os.PathLike[str]] | str, allow_private: bool = False, *, local_files: bool = True
+) -> Located:
+    """What :func:`read` yields, with a :class:`Position` before each input's items (and, in a web archive,
+    after each record) saying which input they come from and how far reading it has got."""
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
     if not local_files:
         for raw in inputs:
             given = os.fspath(raw)
             if is_url(given):
+                yield Position(given)
                 yield from guarded(given, partial(_read_url, given, allow_private))
             else:
+                yield Position(given[:200])
                 yield Failure(given[:200], "not an http(s) URL: files of the server are never read over the API (send records or URLs)")
         return
     for item in expand(inputs):
         if isinstance(item, Failure):
+            yield Position(item.origin)
             yield item
         elif is_url(item):
+            yield Position(item)
             yield from guarded(item, partial(_read_url, item, allow_private))
         else:
+            yield Position(item, size=_size(item))
             yield from guarded(item, partial(_read_file, Path(item), item, allow_private))
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def count_hint(inputs: Iterable[str | os.PathLike[str]] | str) -> int | None:

@@ -15,7 +15,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from .common import MAX_PAGE_BYTES, Failure, Items, Unreadable, corrupt_gzip_at, decode_text, human_size
+from .common import MAX_PAGE_BYTES, Failure, Items, Located, Position, Unreadable, corrupt_gzip_at, decode_text, human_size
 from .html import extract_page
 
 
@@ -66,19 +66,21 @@ def _page(record: Any, where: str) -> Items:
     yield article
 
 
-def _archive_error(path: Path, error: str, records: int, gz: bool) -> str:
+def _archive_error(path: Path, error: str, records: int, gz: bool, last_pos: int) -> str:
     """The user's terms for what the WARC parser met."""
+    kept = f"; the {records} record{'' if records == 1 else 's'} before it were read" if records else ""
     if "gzip" in error.lower() or (gz and records == 0 and corrupt_gzip_at(path) is not None):
         at = corrupt_gzip_at(path)
         where = f" at byte {at}" if at is not None else ""
-        return f"corrupt gzip data{where}" + (f" after record {records}; the records before it were read" if records else "")
+        return f"corrupt gzip data{where}" + (f" after record {records}{kept}" if records else "")
     if records == 0:
         return "not a WARC file (it does not start with a WARC/1.x header)"
-    return f"invalid WARC header after record {records}; the records before it were read"
+    return f"invalid WARC header after record {records} (which starts at byte {last_pos}){kept}"
 
 
-def read_warc(path: Path, origin: str) -> Items:
-    """HTML articles from a ``.warc`` or ``.warc.gz`` file."""
+def read_warc(path: Path, origin: str) -> Located:
+    """HTML articles from a ``.warc`` or ``.warc.gz`` file, one record at a time, with a :class:`Position`
+    after each record (the file is never read whole: a Common Crawl News archive is about 1 GB)."""
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
     size = os.path.getsize(path)
@@ -89,6 +91,8 @@ def read_warc(path: Path, origin: str) -> Items:
     with path.open("rb") as f:
         try:
             for record in ArchiveIterator(f, parse_http=True):
+                if records:
+                    yield Position(origin, record.stream_pos, size, records, pages)
                 records += 1
                 last_pos, last_length = record.stream_pos, record.content_length
                 if record.record_type != WarcRecordType.response:
@@ -104,7 +108,7 @@ def read_warc(path: Path, origin: str) -> Items:
                 pages += 1
                 yield from _page(record, where)
         except OSError as e:  # fastwarc: "Invalid WARC header", "Gzip decompression error"
-            raise Unreadable(_archive_error(path, str(e), records, gz)) from e
+            raise Unreadable(_archive_error(path, str(e), records, gz, last_pos)) from e
     if records == 0:
         raise Unreadable("not a WARC file (no WARC records found)")
     if path.name.lower().endswith(".gz"):
@@ -112,6 +116,11 @@ def read_warc(path: Path, origin: str) -> Items:
     else:
         cut_short = cut_short or last_pos + last_length > size
     if cut_short:
-        raise Unreadable(f"archive is truncated (or corrupt) in record {records}; the records before it were read")
+        yield Position(origin, size, size, records - 1, pages)
+        raise Unreadable(
+            f"archive is truncated (or corrupt) at byte {size}, in record {records} (which starts at byte {last_pos}); "
+            f"the {records - 1} record{'' if records == 2 else 's'} before it were read"
+        )
+    yield Position(origin, size, size, records, pages)
     if pages == 0:
         raise Unreadable(f"no HTML pages in the archive ({records} record{'' if records == 1 else 's'}, none an HTML response)")
