@@ -131,6 +131,38 @@ def test_webhook_gets_one_signed_post_and_retries(followed: dict, fail: int) -> 
         receiver.close()
 
 
+def test_serve_sends_a_signed_webhook_when_an_ingest_job_moves_a_followed_story(followed: dict) -> None:
+    import hashlib
+    import hmac
+    import time
+
+    import httpx
+    from test_web_support import serve
+
+    from storyline.alerts import SIGNATURE_HEADER, Webhooks
+    from storyline.model import to_dict
+    from storyline.web import create_app
+
+    receiver = Receiver(fail=1)  # the first delivery fails: the job process retries it
+    later = read_seed(followed["seeds"], "002_11948805ac859076.txt")
+    record = {k: v for k, v in to_dict(later).items() if k in ("title", "text", "published", "source")}
+    try:
+        app = create_app(str(followed["db"]), token="tok", webhooks=Webhooks((receiver.url,), "s3cret", allow_private=True))
+        with serve(app) as live, httpx.Client(base_url=live.url, timeout=300) as client:
+            r = client.post("/api/ingest", json=[record], headers={"Authorization": "Bearer tok"})
+            assert r.status_code == 200 and r.json()["ingested"] == 1, r.text
+            deadline = time.monotonic() + 60
+            while len(receiver.posts) < 2 and time.monotonic() < deadline:
+                time.sleep(0.1)
+        assert len(receiver.posts) == 2
+        headers, body = receiver.posts[-1]
+        assert headers[SIGNATURE_HEADER.lower()] == "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+        payload = json.loads(body)
+        assert payload["thread_id"] == followed["thread"] and [a["id"] for a in payload["articles"]] == [later.id]
+    finally:
+        receiver.close()
+
+
 def test_webhook_targets_on_private_addresses_are_refused(followed: dict) -> None:
     from storyline.alerts import Alerts
 

@@ -57,6 +57,18 @@ def alerts_for(store: "Store") -> list[dict[str, Any]]:
     return out
 
 
+@dataclass(frozen=True)
+class Webhooks:
+    """Where alerts go and how they are signed: what ``serve`` and ``watch`` are configured with."""
+
+    targets: tuple[str, ...]
+    secret: str
+    allow_private: bool = False
+
+    def alerts(self, log: Callable[[str], None] = print) -> "Alerts":
+        return Alerts(list(self.targets), self.secret, allow_private=self.allow_private, log=log)
+
+
 @dataclass
 class Delivery:
     """The outcome of one payload to one target."""

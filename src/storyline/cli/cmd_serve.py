@@ -26,6 +26,13 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         token_file: Optional[str] = typer.Option(
             None, "--token-file", help="Read the bearer token from this file (its first line), kept out of the process list."
         ),
+        webhook: Optional[list[str]] = typer.Option(
+            None, "--webhook", help="POST a signed JSON alert here when an ingest gives a followed story a new event or correction (repeatable)."
+        ),
+        webhook_secret: Optional[str] = typer.Option(
+            None, "--webhook-secret", envvar="STORYLINE_WEBHOOK_SECRET", help="Key of the HMAC-SHA256 signature header."
+        ),
+        allow_private_webhooks: bool = typer.Option(False, "--allow-private-webhooks", help="Allow webhook targets on loopback/private addresses."),
         workers: int = typer.Option(
             1, "--workers", min=1, max=64, help="Server processes (each keeps its own page cache; about one per core)."
         ),
@@ -38,7 +45,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         from ..errors import StorylineError
         from ..store import default_path
         from ..web import create_app
-        from ..web.app import DB_ENV, TOKEN_ENV
+        from ..web.app import DB_ENV, TOKEN_ENV, webhooks_to_environment
         from ..web.security import HeaderTimeoutProtocol
 
         if token_file is not None:
@@ -51,9 +58,16 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             token = lines[0].strip() if lines else ""
             if not token:
                 fail(f"{token_file}: the token file is empty")
+        webhooks = None
+        if webhook:
+            from ..alerts import Webhooks
+
+            if not webhook_secret:
+                usage_error("--webhook needs --webhook-secret (or STORYLINE_WEBHOOK_SECRET) to sign the alerts")
+            webhooks = Webhooks(tuple(webhook), webhook_secret, allow_private_webhooks)
         path = str(db or default_path())
         try:
-            web = create_app(path, token=token)  # checks the store (and migrates it) before any worker starts
+            web = create_app(path, token=token, webhooks=webhooks)  # checks the store (and migrates it) before any worker starts
         except StorylineError as exc:
             fail(str(exc))
         shown = f"[{host}]" if ":" in host else host
@@ -72,4 +86,5 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             uvicorn.run(web, **options)
             return
         os.environ[DB_ENV], os.environ[TOKEN_ENV] = path, token or ""  # read by each worker's app factory
+        webhooks_to_environment(webhooks)
         uvicorn.run("storyline.web.app:app_from_environment", factory=True, workers=workers, **options)

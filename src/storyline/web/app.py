@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..alerts import Webhooks
 from . import api, follow, jobs, site
 from .pages import CachedPage, CachedPages
 from .security import Guard
@@ -49,9 +50,10 @@ time limit and ingest 600 s (504 when over).
 """
 
 
-def create_app(db_path: str | Path, token: str | None = None) -> FastAPI:
-    """The storyline web app over the store at ``db_path``; ``token`` enables writing."""
-    state = WebState(Stores(str(db_path)), token=token)
+def create_app(db_path: str | Path, token: str | None = None, webhooks: Webhooks | None = None) -> FastAPI:
+    """The storyline web app over the store at ``db_path``; ``token`` enables writing; ``webhooks``
+    are told when an ingest gives a followed story a new event or correction."""
+    state = WebState(Stores(str(db_path)), token=token, webhooks=webhooks)
     app = FastAPI(
         title="storyline",
         description=API_DESCRIPTION,
@@ -87,8 +89,21 @@ def create_app(db_path: str | Path, token: str | None = None) -> FastAPI:
 
 #: Environment variables that :func:`app_from_environment` reads (set by ``storyline serve --workers``).
 DB_ENV, TOKEN_ENV = "STORYLINE_SERVE_DB", "STORYLINE_TOKEN"
+WEBHOOKS_ENV, WEBHOOK_SECRET_ENV, WEBHOOKS_PRIVATE_ENV = "STORYLINE_SERVE_WEBHOOKS", "STORYLINE_WEBHOOK_SECRET", "STORYLINE_SERVE_WEBHOOKS_PRIVATE"
+
+
+def webhooks_to_environment(webhooks: Webhooks | None) -> None:
+    """Put ``webhooks`` where :func:`app_from_environment` finds them (one target a line)."""
+    os.environ[WEBHOOKS_ENV] = "\n".join(webhooks.targets) if webhooks else ""
+    if webhooks:
+        os.environ[WEBHOOK_SECRET_ENV] = webhooks.secret
+        os.environ[WEBHOOKS_PRIVATE_ENV] = "1" if webhooks.allow_private else ""
 
 
 def app_from_environment() -> FastAPI:
     """The app over the store named by ``STORYLINE_SERVE_DB``: the factory each server process calls."""
-    return create_app(os.environ[DB_ENV], token=os.environ.get(TOKEN_ENV) or None)
+    targets = tuple(t for t in os.environ.get(WEBHOOKS_ENV, "").splitlines() if t)
+    webhooks = (
+        Webhooks(targets, os.environ.get(WEBHOOK_SECRET_ENV, ""), bool(os.environ.get(WEBHOOKS_PRIVATE_ENV))) if targets else None
+    )
+    return create_app(os.environ[DB_ENV], token=os.environ.get(TOKEN_ENV) or None, webhooks=webhooks)

@@ -19,6 +19,7 @@ from typing import Any, Optional, Union
 from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel
 
+from ..alerts import Webhooks
 from ..store import Store
 from .schemas import IngestInputs, IngestResult
 from .state import WebState, reader, require_writer, web_state
@@ -65,7 +66,7 @@ class Jobs:
             return
         self._inbox, self._outbox = self._ctx.Queue(), self._ctx.Queue()
         self._process = self._ctx.Process(
-            target=_work, args=(self.state.stores.path, self._inbox, self._outbox), name="storyline-jobs", daemon=True
+            target=_work, args=(self.state.stores.path, self._inbox, self._outbox, self.state.webhooks), name="storyline-jobs", daemon=True
         )
         self._process.start()
         threading.Thread(target=self._listen, args=(self._process, self._outbox), name="storyline-jobs-listener", daemon=True).start()
@@ -113,13 +114,17 @@ class Jobs:
             return
 
 
-def _work(path: str, inbox: Any, outbox: Any) -> None:
-    """The ingest process: one corpus writer, the jobs one after another."""
+def _work(path: str, inbox: Any, outbox: Any, webhooks: Webhooks | None = None) -> None:
+    """The ingest process: one corpus writer, the jobs one after another; after a job that stored
+    articles, the alerts of followed stories are queued (and sent by the alerts' own thread)."""
+    import sys
+
     from ..corpus import Corpus
     from ..errors import StorylineError
 
     jobs = Store(path)
     corpus: Corpus | None = None
+    alerts = webhooks.alerts(log=lambda line: print(f"storyline: {line}", file=sys.stderr)) if webhooks else None
     while True:
         job_id, (kind, body) = inbox.get()
         jobs.update_job(job_id, "running")
@@ -131,6 +136,8 @@ def _work(path: str, inbox: Any, outbox: Any) -> None:
             else:
                 report = corpus.add_records(body, origin="request")
             jobs.update_job(job_id, "done", report={k: getattr(report, k) for k in IngestResult.model_fields})
+            if alerts is not None and report.ingested:
+                alerts.check(corpus.store)
         except StorylineError as exc:
             jobs.update_job(job_id, "failed", error=str(exc))
         except Exception as exc:  # noqa: BLE001 - a job that fails says why and the worker goes on

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import Depends, Header, HTTPException, Request
 from jinja2 import Environment
 
+from ..alerts import Webhooks
 from ..store import Store
 from ..views import story_view
 from . import evidence, queries
@@ -59,6 +60,7 @@ class WebState:
 
     stores: Stores
     token: str | None = None
+    webhooks: Webhooks | None = None  # alerts for followed stories, sent by the ingest job process
     views: VersionedCache = field(default_factory=lambda: VersionedCache(256))  # story views, corrections
     listing: VersionedCache = field(default_factory=lambda: VersionedCache(2))  # thread summaries, apart from views
     pages: VersionedCache = field(default_factory=lambda: VersionedCache(PAGE_CACHE_BYTES, cost=lambda page: len(page.body)))
