@@ -79,7 +79,7 @@ FEATURES: tuple[str, ...] = (
     "position",  # where in the story's span the date lies (0 first day, 1 last)
     "sentences",  # mentioning sentences per mentioning article (log)
     "topical",  # share of mentions in sentences with a keyword
-    "local_peak",  # mentioning articles over the mean of the week either side (log): a spike among its neighbours
+    "local_peak",  # mentioning articles against the mean of the week either side: a spike among its neighbours
     "after_explicit",  # share of articles naming it as a calendar date after the day
     "nearby_share",  # share of the articles published in the month from the day that mention it
 )
@@ -205,7 +205,7 @@ def date_features(
             min(1.0, max(0.0, (d - lo).days / days)),
             math.log1p(len(sentences[d]) / mentioning) if mentioning else 0.0,
             topical[d] / n_mentions[d] if n_mentions[d] else 0.0,
-            math.log1p(mentioning / (1.0 + float(np.mean(around)))),
+            mentioning / (mentioning + float(np.mean(around))) if mentioning else 0.0,
             len(explicit_after[d]) / n_art,
             len(after[d] | on[d]) / max(1, n_published(d, d + dt.timedelta(days=NEARBY_DAYS))),
         ])
