@@ -248,3 +248,11 @@ def test_fit_ranker_learns_which_dates_matter():
     s = ranker.score(X)
     assert s[y == 1].mean() > s[y == 0].mean()
     assert ranker.weights[FEATURES.index("after")] == max(ranker.weights)
+
+
+def test_no_dated_sentences_give_an_empty_timeline():
+    assert key_dates([]) == []
+    undated = [_article(1, "2010-05-01", "Oil spread along the coast.\nBP said little.")]
+    story = read_story(undated, ["oil"])
+    assert story.candidates == [] and story.features.shape == (0, len(FEATURES))
+    assert key_dates(undated, keywords=["oil"]) == []
