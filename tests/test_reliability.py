@@ -138,10 +138,14 @@ def test_long_punctuation_runs_analyse_quickly():
 
 # -- the store ------------------------------------------------------------------------------------
 def test_person_names_takes_any_word(tmp_path):
+    from storyline.model import Analysis, Mention, Span
+
     store = Store(tmp_path / "p.db")
+    article = Article(title="Names", text="Vladimir Putin met Ann 100% Sure.")
+    names = [Mention(Span(0, 14), "Vladimir Putin", "PERSON", "Vladimir Putin"), Mention(Span(19, 32), "Ann 100% Sure", "PERSON", "Ann 100% Sure")]
     with store.transaction():
-        store.db.execute("INSERT INTO entities(id, name, type) VALUES ('p1', 'Vladimir Putin', 'PERSON')")
-        store.db.execute("INSERT INTO entities(id, name, type) VALUES ('p2', 'Ann 100% Sure', 'PERSON')")
+        store.add_article(article)
+        store.save_analysis(Analysis(article_id=article.id, entities=names))
     assert store.person_names("Putin") == ["Vladimir Putin"]
     assert store.person_names("Vladimir") == ["Vladimir Putin"]
     assert store.person_names("x" * 60_000) == []  # longer than SQLite's LIKE pattern limit

@@ -248,3 +248,58 @@ def test_fit_ranker_learns_which_dates_matter():
     s = ranker.score(X)
     assert s[y == 1].mean() > s[y == 0].mean()
     assert ranker.weights[FEATURES.index("after")] == max(ranker.weights)
+
+
+def test_no_dated_sentences_give_an_empty_timeline():
+    assert key_dates([]) == []
+    undated = [_article(1, "2010-05-01", "Oil spread along the coast.\nBP said little.")]
+    story = read_story(undated, ["oil"])
+    assert story.candidates == [] and story.features.shape == (0, len(FEATURES))
+    assert key_dates(undated, keywords=["oil"]) == []
+
+
+def test_eval_timelines_trains_writes_and_scores_a_ranker(tmp_path):
+    # three small stories, each a collection with its gold timeline, as Timeline17 lays them out
+    data = tmp_path / "t17"
+    for topic, shift in (("bridge", 0), ("quake", 40), ("flood", 80)):
+        folder = data / f"{topic}_wire"
+        folder.mkdir(parents=True)
+        when = {d: dt.date(2012, 3, d) + dt.timedelta(days=shift) for d in (3, 4, 5, 6, 7, 8, 9, 10, 12)}
+        day = {d: w.strftime("%-d %B") for d, w in when.items()}
+        iso = {d: w.isoformat() for d, w in when.items()}
+        arts = [_article(i, iso[4 + i], f"The {topic} collapsed on {day[3]}, killing four.\nCrews worked.") for i in range(5)]
+        # published on the day (the evaluation reads the articles inside the gold timeline's span)
+        arts += [_article(10 + i, iso[12], f"The {topic} reopened on {day[12]} after repairs, outlet {i} said.\nTraffic flowed.")
+                 for i in range(3)]
+        arts.append(_article(20, iso[10], f"Talks went on.\nCrews met.\nFunds came.\nA {topic} budget meeting was held on {day[9]}."))
+        (folder / "articles.jsonl").write_text("\n".join(json.dumps(a) for a in arts), encoding="utf-8")
+        gold = [[iso[3], [f"The {topic} collapses."]], [iso[12], [f"The {topic} reopens."]]]
+        (folder / "timelines.jsonl").write_text(json.dumps(gold), encoding="utf-8")
+        (folder / "keywords.json").write_text(json.dumps([topic]), encoding="utf-8")
+    model = tmp_path / "ranker.json"
+    result = CliRunner().invoke(app, ["eval", "timelines", "--data", str(data), "--train", "--out", str(model), "--json"])
+    assert result.exit_code == 0, result.output
+    ranker = load_ranker(str(model))
+    assert ranker.features == list(FEATURES) and sorted(ranker.meta["trained_on"]) == ["bridge_wire", "flood_wire", "quake_wire"]
+    scores = json.loads(result.output)
+    assert len(scores["timelines"]) == 3
+    # two gold dates among three candidates each: the meeting named in passing must not be chosen
+    assert all(t["date"]["precision"] == 1.0 and t["date"]["recall"] == 1.0 for t in scores["timelines"])
+
+
+def test_eval_timelines_train_refuses_gold_without_negatives(tmp_path):
+    folder = tmp_path / "t17" / "one_wire"
+    folder.mkdir(parents=True)
+    arts = [a for a in _event_story() if a["id"] != "10"]  # only the collapse day is named
+    (folder / "articles.jsonl").write_text("\n".join(json.dumps(a) for a in arts), encoding="utf-8")
+    (folder / "timelines.jsonl").write_text(json.dumps([["2012-03-03", ["The bridge collapsed."]]]), encoding="utf-8")
+    (folder / "keywords.json").write_text(json.dumps(["bridge"]), encoding="utf-8")
+    for name in ("two_wire", "three_wire"):
+        other = tmp_path / "t17" / name
+        other.mkdir()
+        for f in ("articles.jsonl", "timelines.jsonl", "keywords.json"):
+            (other / f).write_text((folder / f).read_text(encoding="utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "timelines", "--data", str(tmp_path / "t17"), "--train",
+                                      "--out", str(tmp_path / "m.json")])
+    assert result.exit_code == 1 and "gold" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "m.json").exists()

@@ -196,7 +196,10 @@ def _train_date_ranker(data: Path, out: Optional[Path], quiet: bool):
     from ..evaluation import train_date_ranker as tdr
 
     console = stdout_console() if not quiet else None
-    report = tdr.train(tdr.load_stories(data))
+    try:
+        report = tdr.train(tdr.load_stories(data))
+    except ValueError as exc:
+        fail(f"cannot train the date ranker: {exc}")
     target = out or MODEL_PATH
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -94,6 +94,10 @@ def fit(stories: Sequence[GoldStory], c: float, balance: bool, meta: dict | None
     """A ranker fit to the candidates of ``stories``."""
     X = np.vstack([s.whole.features for s in stories])
     y = np.concatenate([s.labels for s in stories])
+    if len(set(y.tolist())) < 2:
+        names = ", ".join(sorted({s.collection for s in stories}))
+        raise ValueError(f"{names}: {'every' if len(y) and y.all() else 'no'} candidate date is in the gold "
+                         "timelines, so there is nothing to learn from")
     weights = None
     if balance:
         weights = np.concatenate([np.full(len(s.labels), 1.0 / max(1, len(s.labels))) for s in stories])

@@ -38,6 +38,11 @@ LEAD_SENTENCES = 5
 BURST_DAYS = 3
 """Publications on the day and the two after make the day's burst."""
 BURST_PEAKS = 10
+NEIGHBOURS = 7
+NEARBY_DAYS = 30
+"""Articles published this many days from a date are those that could report it (``nearby_share``)."""
+"""Days either side a date is compared with for :data:`FEATURES` ``local_peak``."""
+
 """The story's busiest publication days, to which each date's distance is measured."""
 
 EVENT_CUES = re.compile(
@@ -74,6 +79,9 @@ FEATURES: tuple[str, ...] = (
     "position",  # where in the story's span the date lies (0 first day, 1 last)
     "sentences",  # mentioning sentences per mentioning article (log)
     "topical",  # share of mentions in sentences with a keyword
+    "local_peak",  # mentioning articles against the mean of the week either side: a spike among its neighbours
+    "after_explicit",  # share of articles naming it as a calendar date after the day
+    "nearby_share",  # share of the articles published in the month from the day that mention it
 )
 
 
@@ -142,7 +150,10 @@ def date_features(
     topical: Counter[dt.date] = Counter()
     last_mention: dict[dt.date, dt.date] = {}
     sentences: defaultdict[dt.date, set[tuple[int, int]]] = defaultdict(set)
+    explicit_after: defaultdict[dt.date, set[int]] = defaultdict(set)
     for m in mentions:
+        if m.explicit and m.published > m.day:
+            explicit_after[m.day].add(m.article)
         (after if m.published > m.day else on if m.published == m.day else before)[m.day].add(m.article)
         if m.position < LEAD_SENTENCES:
             lead[m.day].add(m.article)
@@ -157,9 +168,20 @@ def date_features(
     for art, first in months:
         month_arts[first].add(art)
 
+    pub_days = sorted(published)
+
+    def n_published(a: dt.date, b: dt.date) -> int:
+        import bisect
+
+        return bisect.bisect_right(pub_days, b) - bisect.bisect_left(pub_days, a)
+
+    def n_mentioning(d: dt.date) -> int:
+        return len(after.get(d, set()) | on.get(d, set()) | before.get(d, set()))
+
     rows = []
     for d in candidates:
-        mentioning = len(after[d] | on[d] | before[d])
+        mentioning = n_mentioning(d)
+        around = [n_mentioning(d + dt.timedelta(days=i)) for i in range(-NEIGHBOURS, NEIGHBOURS + 1) if i]
         burst = sum(pub_count.get(d + dt.timedelta(days=i), 0) for i in range(BURST_DAYS))
         prior = sum(pub_count.get(d - dt.timedelta(days=i), 0) for i in range(1, BURST_DAYS + 1))
         o = d.toordinal()
@@ -183,6 +205,9 @@ def date_features(
             min(1.0, max(0.0, (d - lo).days / days)),
             math.log1p(len(sentences[d]) / mentioning) if mentioning else 0.0,
             topical[d] / n_mentions[d] if n_mentions[d] else 0.0,
+            mentioning / (mentioning + float(np.mean(around))) if mentioning else 0.0,
+            len(explicit_after[d]) / n_art,
+            len(after[d] | on[d]) / max(1, n_published(d, d + dt.timedelta(days=NEARBY_DAYS))),
         ])
     X = np.array(rows, dtype=float).reshape(len(candidates), len(FEATURES))
     for name in ("mention_rank", "burst_rank"):

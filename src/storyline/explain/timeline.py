@@ -28,7 +28,7 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -36,6 +36,9 @@ from ..analyze.timex import day_value, find_timexes, parse_date
 from ..model import Analysis, Article, Evidence, Span
 from .date_ranker import LEAD_SENTENCES, DateRanker, Mention, date_features, load_ranker, mention_of
 from .text import sentence_spans
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 DayFinder = Callable[[str, dt.date], list[tuple[int, int, dt.date]]]
 """``(text, publication date) -> [(start, end, day), ...]`` in text order."""
@@ -142,10 +145,10 @@ def doc_from_analysis(article: Article, analysis: Analysis | None, event: str | 
     return TimelineDoc(article.id, pub, article.text, [Span(*s) for s in analysis.sentences], days, months, event)
 
 
-def docs_from_store(store: Any, article_ids: Sequence[str]) -> list[TimelineDoc]:
+def docs_from_store(store: "Store", article_ids: Sequence[str]) -> list[TimelineDoc]:
     """Timeline inputs of stored articles: their stored analyses (no parsing) and the events they belong to.
 
-    ``store`` is a :class:`storyline.store.Store`; articles without a date or an analysis are left out.
+    Articles without a date or an analysis are left out.
     """
     events = store.article_events(article_ids)
     return [d for a in store.articles(article_ids)

@@ -172,18 +172,22 @@ def _subject(art: _Article, cue: Token) -> Token | None:
     for _ in range(3):
         if node is None:
             break
+        # In the passive the agent speaks ("was first reported by MSNBC"), not the subject.
+        agent = next((c for c in node.children if c.dep_ == "agent"), None)
+        by = next((c for c in agent.children if c.dep_ == "pobj" and art.outside(c)), None) if agent is not None else None
+        if by is not None:
+            return by
         subj = next((c for c in node.children if c.dep_ in _SUBJECTS and art.outside(c)), None)
         if subj is not None:
             if subj.lower_ in ("who", "which", "that") and node.dep_ == "relcl":
                 return node.head
             return subj
-        agent = next((c for c in node.children if c.dep_ == "agent"), None)
         if agent is not None:
-            return next((c for c in agent.children if c.dep_ == "pobj"), None)
+            return None
         if node.dep_ == "relcl":
             return node.head
         # "…, after saying that …": a participle under a preposition takes the subject of the verb above.
-        if node.dep_ not in ("conj", "xcomp", "advcl", "ccomp", "acl", "pcomp", "prep") or node.head is node:
+        if node.dep_ not in ("conj", "xcomp", "advcl", "ccomp", "acl", "pcomp", "prep", "pobj") or node.head is node:
             break
         node = node.head
     return None
