@@ -76,7 +76,8 @@ def _key_dates(store: Store, view: dict[str, Any]) -> list[Entry] | None:
     ids = [a["id"] for a in view["articles"] if not a["duplicate_of"]]
     if not ids or len(ids) > MAX_EXPLAIN_ARTICLES:
         return None
-    docs = [d for a in store.articles(ids) if (d := doc_from_analysis(a, store.analysis(a.id))) is not None]
+    analyses = store.analyses(ids)
+    docs = [d for a in store.articles(ids) if (d := doc_from_analysis(a, analyses.get(a.id))) is not None]
     try:
         found = key_dates(docs, n_dates=10)
     except Exception:  # noqa: BLE001 - a failing optional stage must not take the page down
