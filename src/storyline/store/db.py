@@ -489,11 +489,14 @@ class PostgresDatabase(Database):
         tsquery = to_tsquery(query)
         options = f"StartSel=\x02, StopSel=\x03, MaxWords={max(2, snippet_tokens)}, MinWords={max(1, snippet_tokens // 2)}"
         try:
+            # Snippets are cut for the best ``limit`` only: ts_headline parses the text again.
             rows = self.execute(
-                f"""SELECT a.id, a.title, a.published, a.source,
-                           ts_headline('storyline', left(a.text, {FTS_CHARS}), q, ?) AS snippet
-                    FROM articles a, to_tsquery('storyline', ?) q
-                    WHERE a.fts @@ q ORDER BY ts_rank_cd(a.fts, q) DESC, a.rowid LIMIT ?""",
+                f"""SELECT h.id, h.title, h.published, h.source,
+                           ts_headline('storyline', left(h.text, {FTS_CHARS}), h.q, ?) AS snippet
+                    FROM (SELECT a.id, a.title, a.published, a.source, a.text, a.rowid, q, ts_rank_cd(a.fts, q) AS rank
+                          FROM articles a, to_tsquery('storyline', ?) q
+                          WHERE a.fts @@ q ORDER BY rank DESC, a.rowid LIMIT ?) h
+                    ORDER BY h.rank DESC, h.rowid""",
                 (options, tsquery, limit),
             ).fetchall()
         except (self._psycopg.errors.SyntaxError, self._psycopg.errors.DataError, StorylineError) as exc:
