@@ -20,15 +20,13 @@ import numpy as np
 from ..errors import StorylineError
 from ..model import Analysis, Article, Event, Thread, analysis_from_dict, entity_id, to_dict
 from .claims import ClaimStore
-from .db import NO_LIMIT, Database, is_postgres_url, open_database, upsert
+from .db import NO_LIMIT, Database, open_database, upsert
 from .exports import ExportReads
 from .follow import FollowStore
 from .reads import ReadModels
 from .schema import MIGRATIONS
 
 DEFAULT_DB = "storyline.db"
-
-__all__ = ["DEFAULT_DB", "Store", "default_path", "is_postgres_url"]
 
 
 def default_path() -> str:
