@@ -233,3 +233,18 @@ def test_analyses_and_assignments_of_many_articles_in_one_read(store_path):
     assignments = store.assignments(ids)
     assert list(assignments) == [articles[0].id] and assignments[articles[0].id] == store.assignment(articles[0].id)
     assert assignments[articles[0].id]["score"] == pytest.approx(0.75)
+
+
+def test_postgres_vector_index_lives_in_the_index_folder(pg_server, tmp_path, monkeypatch):
+    from storyline.link.index import index_path
+    from storyline.store.db import local_base, shown_url
+
+    monkeypatch.setenv("STORYLINE_INDEX_DIR", str(tmp_path / "indexes"))
+    url = pg_server.database()
+    with Store(url) as store:
+        path = index_path(store)
+    assert path is not None and path.startswith(str(tmp_path / "indexes") + "/pg-") and path.endswith(".usearch")
+    assert (tmp_path / "indexes").is_dir()
+    # the password is not part of the name, nor shown
+    assert local_base("postgresql://u:one@h/db") == local_base("postgresql://u:two@h/db")
+    assert shown_url("postgresql://u:s3cret@h:5432/db?password=x&sslmode=require") == "postgresql://u@h:5432/db?password=***&sslmode=require"
