@@ -214,3 +214,37 @@ def test_a_nul_character_is_stored_and_offsets_hold(store_path):
     assert back is not None and len(back.text) == len(a.text) and back.text[7:] == a.text[7:]
     assert store.add_article(a) is False  # the id is the input's, so a re-ingest is still a duplicate
     assert [h["id"] for h in store.search("harbour")] == [a.id]
+
+
+def test_analyses_and_assignments_of_many_articles_in_one_read(store_path):
+    store = Store(store_path)
+    articles = [_article(n) for n in range(3)]
+    with store.transaction():
+        store.create_thread("th-1", "t", 1)
+        store.create_event("ev-1", "th-1", "t", 1)
+        for n, a in enumerate(articles):
+            store.add_article(a)
+            store.save_analysis(Analysis(article_id=a.id, entities=[Mention(Span(0, 5), "Title", "ORG", f"Org {n}")]))
+        store.assign(articles[0].id, 1, "ev-1", "th-1", score=np.float32(0.75))
+    ids = [a.id for a in articles] + ["missing"]
+    analyses = store.analyses(ids)
+    assert set(analyses) == {a.id for a in articles}
+    assert all(analyses[a.id] == store.analysis(a.id) for a in articles)
+    assignments = store.assignments(ids)
+    assert list(assignments) == [articles[0].id] and assignments[articles[0].id] == store.assignment(articles[0].id)
+    assert assignments[articles[0].id]["score"] == pytest.approx(0.75)
+
+
+def test_postgres_vector_index_lives_in_the_index_folder(pg_server, tmp_path, monkeypatch):
+    from storyline.link.index import index_path
+    from storyline.store.db import local_base, shown_url
+
+    monkeypatch.setenv("STORYLINE_INDEX_DIR", str(tmp_path / "indexes"))
+    url = pg_server.database()
+    with Store(url) as store:
+        path = index_path(store)
+    assert path is not None and path.startswith(str(tmp_path / "indexes") + "/pg-") and path.endswith(".usearch")
+    assert (tmp_path / "indexes").is_dir()
+    # the password is not part of the name, nor shown
+    assert local_base("postgresql://u:one@h/db") == local_base("postgresql://u:two@h/db")
+    assert shown_url("postgresql://u:s3cret@h:5432/db?password=x&sslmode=require") == "postgresql://u@h:5432/db?password=***&sslmode=require"

@@ -182,15 +182,17 @@ def test_a_reader_whose_connection_was_lost_reconnects(pg_server, tmp_path):
     import psycopg
     from fastapi.testclient import TestClient
 
-    from storyline.corpus import Corpus
+    from storyline.model import Article
     from storyline.web import create_app
 
     url = pg_server.database()
-    with Corpus(url) as corpus:
-        corpus.add_records(_records(range(0, 3)))
+    with Store(url) as store:
+        for record in _records(range(0, 3)):
+            store.add_article(Article(title=record["title"], text=record["text"], published=record["published"]))
     client = TestClient(create_app(url))
     assert client.get("/api/threads").status_code == 200
     with psycopg.connect(url, autocommit=True) as con:  # as a server restart would: every other session ends
         con.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid != pg_backend_pid()")
     assert client.get("/api/threads").status_code == 200
-    assert client.get("/api/search?q=flood").status_code == 200
+    found = client.get("/api/search?q=flood")
+    assert found.status_code == 200 and [r["title"] for r in found.json()["results"]] == ["Update 1 on the river flood"]

@@ -572,10 +572,11 @@ class _Doc:
 
 def _load(store: "Store", article_ids: list[str]) -> list[_Doc]:
     docs = []
+    analyses, assignments = store.analyses(article_ids), store.assignments(article_ids)
     for article in store.articles(article_ids):
-        analysis = store.analysis(article.id) or Analysis(article_id=article.id)
+        analysis = analyses.get(article.id) or Analysis(article_id=article.id)
         claims = analysis.claims or extract_claims(article, analysis)
-        assignment = store.assignment(article.id) or {}
+        assignment = assignments.get(article.id) or {}
         facts = [claim_facts(c, analysis, article) for c in claims]
         docs.append(_Doc(article, facts, assignment.get("duplicate_of")))
     return docs

@@ -151,8 +151,9 @@ def docs_from_store(store: "Store", article_ids: Sequence[str]) -> list[Timeline
     Articles without a date or an analysis are left out.
     """
     events = store.article_events(article_ids)
+    analyses = store.analyses(article_ids)
     return [d for a in store.articles(article_ids)
-            if (d := doc_from_analysis(a, store.analysis(a.id), events.get(a.id))) is not None]
+            if (d := doc_from_analysis(a, analyses.get(a.id), events.get(a.id))) is not None]
 
 
 def _as_docs(articles: Iterable[Mapping | TimelineDoc], day_finder: DayFinder | None) -> Iterable[TimelineDoc]:

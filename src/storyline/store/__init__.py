@@ -20,15 +20,13 @@ import numpy as np
 from ..errors import StorylineError
 from ..model import Analysis, Article, Event, Thread, analysis_from_dict, entity_id, to_dict
 from .claims import ClaimStore
-from .db import NO_LIMIT, Database, is_postgres_url, open_database, upsert
+from .db import NO_LIMIT, Database, open_database, upsert
 from .exports import ExportReads
 from .follow import FollowStore
 from .reads import ReadModels
 from .schema import MIGRATIONS
 
 DEFAULT_DB = "storyline.db"
-
-__all__ = ["DEFAULT_DB", "Store", "default_path", "is_postgres_url"]
 
 
 def default_path() -> str:
@@ -308,6 +306,16 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
         row = self.db.execute("SELECT data FROM analyses WHERE article_id = ?", (article_id,)).fetchone()
         return analysis_from_dict(json.loads(row[0])) if row else None
 
+    def analyses(self, article_ids: Iterable[str]) -> dict[str, Analysis]:
+        """The stored analyses of some articles, by id (one query per 500, not one per article)."""
+        ids = list(dict.fromkeys(article_ids))
+        out: dict[str, Analysis] = {}
+        for lo in range(0, len(ids), 500):
+            chunk = ids[lo : lo + 500]
+            for row in self.db.execute(f"SELECT article_id, data FROM analyses WHERE article_id IN ({','.join('?' * len(chunk))})", chunk):
+                out[row[0]] = analysis_from_dict(json.loads(row[1]))
+        return out
+
     def entities(self, article_ids: Iterable[str] | None = None, limit: int = 50) -> list[dict[str, Any]]:
         """Entities with their mention and article counts, most mentioned first."""
         where, args = "", []
@@ -386,6 +394,16 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
     def assignment(self, article_id: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT * FROM assignments WHERE article_id = ?", (article_id,)).fetchone()
         return dict(row) if row else None
+
+    def assignments(self, article_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The assignments of some articles, by id (one query per 500)."""
+        ids = list(dict.fromkeys(article_ids))
+        out: dict[str, dict[str, Any]] = {}
+        for lo in range(0, len(ids), 500):
+            chunk = ids[lo : lo + 500]
+            for row in self.db.execute(f"SELECT * FROM assignments WHERE article_id IN ({','.join('?' * len(chunk))})", chunk):
+                out[row["article_id"]] = dict(row)
+        return out
 
     def record_merge(self, old_id: str, new_id: str, kind: str, seq: int) -> None:
         self.db.execute(upsert("merges", ("old_id", "new_id", "kind", "seq"), ("old_id",)), (old_id, new_id, kind, seq))

@@ -21,7 +21,8 @@ import itertools
 import os
 import re
 import sqlite3
-from contextlib import contextmanager
+from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable, Iterator, Protocol, Sequence
@@ -57,10 +58,9 @@ def shown_url(url: str) -> str:
     return re.sub(r"(?i)(password=)[^&]*", r"\1***", url)
 
 
-class Database:
+class Database(ABC):
     """What the store needs of a connection; see the module docstring."""
 
-    dialect: str
     #: the store as it is shown in messages (a path, or a URL without its password)
     name: str
     #: the driver's errors that mean the store could not be written (locked, full, gone)
@@ -69,18 +69,20 @@ class Database:
     errors: tuple[type[BaseException], ...]
     readonly: bool
 
+    @abstractmethod
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
-        raise NotImplementedError
+        """Run one statement written with ``?`` placeholders."""
 
-    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
 
+    @abstractmethod
     def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
         """The rows of a long query a batch at a time, never all of them in memory."""
-        raise NotImplementedError
 
+    @abstractmethod
     def begin(self) -> None:
-        raise NotImplementedError
+        """Start a write transaction."""
 
     def commit(self) -> None:
         self.execute("COMMIT")
@@ -90,50 +92,46 @@ class Database:
             self.execute("ROLLBACK")
 
     @property
-    def in_transaction(self) -> bool:
-        raise NotImplementedError
+    @abstractmethod
+    def in_transaction(self) -> bool: ...
 
-    def close(self) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def close(self) -> None: ...
 
     # -- schema ---------------------------------------------------------------------------------
+    @abstractmethod
     def schema_version(self) -> int:
-        raise NotImplementedError
+        """How many migrations the store has applied."""
 
+    @abstractmethod
     def apply_migration(self, number: int, script: str) -> None:
         """Run migration ``number`` and record it, in one transaction."""
-        raise NotImplementedError
-
-    def migration_script(self, number: int, script: str) -> str:
-        """The migration as this dialect runs it."""
-        return script
 
     # -- the single writer ------------------------------------------------------------------------
-    @contextmanager
-    def writer_lock(self, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
-        raise NotImplementedError
-        yield
+    @abstractmethod
+    def writer_lock(self, on_wait: Callable[[str], None] | None = None) -> AbstractContextManager[None]:
+        """Hold the single-writer lock; ``on_wait`` is told once when another writer holds it."""
 
     # -- dialect pieces ---------------------------------------------------------------------------
+    @abstractmethod
     def data_version(self) -> Hashable:
         """A value that changes whenever another connection has committed (cheap; polled by web caches)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def group_concat(self, expr: str) -> str:
         """SQL that joins the values of ``expr`` with commas (``DISTINCT x`` allowed)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def search(self, query: str, limit: int, marks: tuple[str, str], snippet_tokens: int) -> list[dict[str, Any]]:
         """Full-text search in FTS5 syntax: ``id, title, published, source, snippet``, best first."""
-        raise NotImplementedError
 
-    def integrity_check(self) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def integrity_check(self) -> str: ...
 
     @property
+    @abstractmethod
     def local_base(self) -> str | None:
         """The path that files derived from the store are named after (``<base>.usearch``); ``None``: none."""
-        raise NotImplementedError
 
 
 def upsert(table: str, columns: Sequence[str], key: Sequence[str]) -> str:
@@ -160,7 +158,6 @@ def open_database(path: str, *, readonly: bool = False) -> Database:
 class SQLiteDatabase(Database):
     """A SQLite file (or ``:memory:``); other attributes are the ``sqlite3`` connection's."""
 
-    dialect = "sqlite"
     operational_errors = (sqlite3.OperationalError,)
     errors = (sqlite3.Error,)
 
@@ -361,7 +358,6 @@ def local_base(url: str) -> str:
 class PostgresDatabase(Database):
     """A PostgreSQL database (``postgresql://user@host/db``); one connection, in autocommit between transactions."""
 
-    dialect = "postgresql"
 
     def __init__(self, url: str, *, readonly: bool = False):
         self.url = url
@@ -442,15 +438,12 @@ class PostgresDatabase(Database):
         found = self.connection.execute("SELECT version FROM storyline_schema").fetchone()
         return int(found[0]) if found else 0
 
-    def migration_script(self, number: int, script: str) -> str:
+    def apply_migration(self, number: int, script: str) -> None:
         from .schema import for_postgres
 
-        return for_postgres(number, script)
-
-    def apply_migration(self, number: int, script: str) -> None:
         with self.connection.transaction():
             self.connection.execute("CREATE TABLE IF NOT EXISTS storyline_schema (version INTEGER NOT NULL)")
-            self.connection.execute(self.migration_script(number, script).encode())
+            self.connection.execute(for_postgres(number, script).encode())
             self.connection.execute("DELETE FROM storyline_schema")
             self.connection.execute("INSERT INTO storyline_schema (version) VALUES (%s)", (number,))
 
@@ -489,11 +482,14 @@ class PostgresDatabase(Database):
         tsquery = to_tsquery(query)
         options = f"StartSel=\x02, StopSel=\x03, MaxWords={max(2, snippet_tokens)}, MinWords={max(1, snippet_tokens // 2)}"
         try:
+            # Snippets are cut for the best ``limit`` only: ts_headline parses the text again.
             rows = self.execute(
-                f"""SELECT a.id, a.title, a.published, a.source,
-                           ts_headline('storyline', left(a.text, {FTS_CHARS}), q, ?) AS snippet
-                    FROM articles a, to_tsquery('storyline', ?) q
-                    WHERE a.fts @@ q ORDER BY ts_rank_cd(a.fts, q) DESC, a.rowid LIMIT ?""",
+                f"""SELECT h.id, h.title, h.published, h.source,
+                           ts_headline('storyline', left(h.text, {FTS_CHARS}), h.q, ?) AS snippet
+                    FROM (SELECT a.id, a.title, a.published, a.source, a.text, a.rowid, q, ts_rank_cd(a.fts, q) AS rank
+                          FROM articles a, to_tsquery('storyline', ?) q
+                          WHERE a.fts @@ q ORDER BY rank DESC, a.rowid LIMIT ?) h
+                    ORDER BY h.rank DESC, h.rowid""",
                 (options, tsquery, limit),
             ).fetchall()
         except (self._psycopg.errors.SyntaxError, self._psycopg.errors.DataError, StorylineError) as exc:

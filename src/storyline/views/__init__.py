@@ -28,10 +28,11 @@ def story_view(store: Store, story_id: str, *, corrections: bool = False) -> dic
             return None
     ids = store.story_article_ids(thread.id)
     articles = store.articles(ids)
-    assignment = {aid: found for aid in ids if (found := store.assignment(aid)) is not None}
+    assignment = store.assignments(ids)
+    analyses = store.analyses(ids)
     dates: dict[str, dict[str, Any]] = {}
     for article in articles:
-        analysis = store.analysis(article.id)
+        analysis = analyses.get(article.id)
         if analysis is None:
             continue
         for t in analysis.timexes:
