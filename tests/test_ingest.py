@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import time
-import uuid
 from pathlib import Path
 
 import pytest
