@@ -88,21 +88,21 @@ def run_ingest(args: argparse.Namespace) -> None:
         src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
         stores = [("SQLite", None)] + ([("PostgreSQL", args.pg)] if args.pg else [])
         for name, url in stores:
-            results = []
+            print(f"\n{len(rows)} Timeline17 dev articles (600 words) into {name}")
+            print("| engine | workers | articles | s | articles/s | speed-up | analysis s | embed s | write+link s | writer waiting s |")
+            print("|---|---|---|---|---|---|---|---|---|---|", flush=True)
+            first = None
             for engine in args.engines:
                 for w in args.workers:
                     target = url or str(Path(tmp) / f"{engine}{w}.db")
                     try:
-                        results.append(ingest(str(src), engine, w, target))
+                        r = ingest(str(src), engine, w, target)
                     except StorylineError as exc:
-                        print(f"{name}, {engine}, {w} workers: {exc}")
-            print(f"\n{len(rows)} Timeline17 dev articles (600 words) into {name}")
-            print("| engine | workers | articles | s | articles/s | speed-up | analysis s | embed s | write+link s | writer waiting s |")
-            print("|---|---|---|---|---|---|---|---|---|---|")
-            first = results[0]["rate"] if results else 1.0
-            for r in results:
-                print(f"| {r['engine']} | {r['workers']} | {r['articles']} | {r['seconds']:.1f} | {r['rate']:.2f} | {r['rate'] / first:.2f}x | "
-                      f"{r['analyse']:.1f} | {r['embed']:.1f} | {r['write_link']:.1f} | {r['waiting']:.1f} |")
+                        print(f"{name}, {engine}, {w} workers: {exc}", flush=True)
+                        continue
+                    first = first or r["rate"]
+                    print(f"| {r['engine']} | {r['workers']} | {r['articles']} | {r['seconds']:.1f} | {r['rate']:.2f} | {r['rate'] / first:.2f}x | "
+                          f"{r['analyse']:.1f} | {r['embed']:.1f} | {r['write_link']:.1f} | {r['waiting']:.1f} |", flush=True)
 
 
 # -- web archives -----------------------------------------------------------------------------------
@@ -169,7 +169,7 @@ def run_rss(args: argparse.Namespace) -> None:
                                  env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
             r = json.loads(out.stdout.strip().splitlines()[-1])
             print(f"| {n:,} | {size / 2**20:.1f} | {r['articles']:,} | {r['failures']} | {r['seconds']:.1f} | {n / r['seconds']:.1f} | "
-                  f"{r['peak_rss_mb']:.0f} |")
+                  f"{r['peak_rss_mb']:.0f} |", flush=True)
             path.unlink()
 
 
