@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -227,13 +226,9 @@ def test_truncated_jsonl_gz(tmp_path: Path) -> None:
 
 
 def warc_record(uri: str, payload: bytes, *, status: str = "200 OK", ctype: str = "text/html; charset=utf-8") -> bytes:
-    http = f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\n\r\n".encode() + payload
-    head = (
-        f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2019-03-04T05:06:07Z\r\n"
-        f"WARC-Record-ID: <urn:uuid:{uuid.uuid4()}>\r\nContent-Type: application/http; msgtype=response\r\n"
-        f"Content-Length: {len(http)}\r\n\r\n"
-    ).encode()
-    return head + http + b"\r\n\r\n"
+    from storyline.ingest.warc import warc_response
+
+    return warc_response(uri, payload, status=status, content_type=ctype)
 
 
 def make_warc(path: Path, gz: bool = True) -> list[bytes]:

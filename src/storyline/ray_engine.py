@@ -102,6 +102,24 @@ class Analyser:
         return out
 
 
+def _check_reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail at once, naming the address, when a ``host:port`` cluster address does not answer
+    (Ray itself would retry for minutes); ``auto`` and other forms are left to Ray."""
+    import socket
+
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if not sep or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=timeout).close()
+    except OSError as exc:
+        raise StorylineError(f"cannot reach the Ray cluster at {address}: {exc.strerror or exc}") from None
+
+
+def _no_restarts() -> dict[str, Any]:
+    return {"max_restarts": 0}
+
+
 # -- the calling side -------------------------------------------------------------------------------
 class RayEngine:
     """Reads and analyses on Ray; the caller writes. Use as a context manager."""
@@ -120,9 +138,10 @@ class RayEngine:
         import ray.data
 
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-        os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")  # its notes go to the terminal; errors reach us as exceptions
         if not ray.is_initialized():
             options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False, "logging_level": logging.ERROR}
+            if self.address:
+                _check_reachable(self.address)
             try:
                 if self.address:
                     ray.init(address=self.address, **options)
@@ -155,23 +174,26 @@ class RayEngine:
         threads = max(1, default_workers() // self.workers) if not self.address else 0
         rows = [{"input": pickle.dumps(x)} for x in given]
         inputs_ds: Any = ray.data.from_items(rows, override_num_blocks=len(rows))  # one task per input (a whole archive each)
-        read_fn: Any = read_input
-        ds = (
-            inputs_ds.flat_map(
-                read_fn,
-                fn_kwargs={"allow_private": allow_private, "local_files": local_files},
-                compute=ray.data.TaskPoolStrategy(size=self.workers),
-                num_cpus=0,  # the actors hold the CPUs; readers share them (and wait on the disk and the network)
+        with warnings.catch_warnings():  # Ray's notes on its own parameters, not the user's business
+            warnings.simplefilter("ignore", DeprecationWarning)
+            read_fn: Any = read_input
+            ds = (
+                inputs_ds.flat_map(
+                    read_fn,
+                    fn_kwargs={"allow_private": allow_private, "local_files": local_files},
+                    compute=ray.data.TaskPoolStrategy(size=self.workers),
+                    num_cpus=0,  # the actors hold the CPUs; readers share them (and wait on the disk and the network)
+                )
+                .map_batches(
+                    Analyser,
+                    fn_constructor_args=(self.pipeline.spec(), threads, self.store_path),
+                    batch_size=self.pipeline.batch_size,
+                    batch_format="numpy",
+                    compute=ray.data.ActorPoolStrategy(size=self.workers),
+                    num_cpus=1,
+                    ray_remote_args_fn=_no_restarts,  # an actor that fails fails the ingest (what was written stays)
+                )
             )
-            .map_batches(
-                Analyser,
-                fn_constructor_args=(self.pipeline.spec(), threads, self.store_path),
-                batch_size=self.pipeline.batch_size,
-                batch_format="numpy",
-                compute=ray.data.ActorPoolStrategy(size=self.workers),
-                num_cpus=1,
-            )
-        )
         wait = time.perf_counter()
         for batch in ds.iter_batches(batch_size=None, batch_format="numpy", prefetch_batches=2):
             self.times.waiting += time.perf_counter() - wait

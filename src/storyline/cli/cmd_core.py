@@ -9,7 +9,15 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -26,32 +34,112 @@ from ._common import (
     open_corpus,
     print_json,
     stdout_console,
+    usage_error,
 )
 
 DEMO_CORPUS = Path("examples/wikinews-meantime.jsonl")
 
 
+def _warc_sizes(inputs: list[str]) -> dict[str, int]:
+    """The web archives among the inputs and their sizes in bytes."""
+    import os
+
+    from ..ingest import discover
+    from ..ingest.discover import kind_from_name
+
+    sizes = {}
+    for path in discover(inputs):
+        if kind_from_name(path) == "warc":
+            try:
+                sizes[path] = os.path.getsize(path)
+            except OSError:
+                continue
+    return sizes
+
+
 def _ingest(corpus, inputs: list[str], allow_private: bool, quiet: bool = False):
+    """Ingest with a progress bar: over items, or over the records and bytes of the web archives."""
     from ..ingest import count_hint
 
-    total = count_hint(inputs)
-    columns = [TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}")]
+    warcs = _warc_sizes(inputs)
+    total: int | None
+    if warcs:
+        columns = [TextColumn("[bold]ingest"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeElapsedColumn(),
+                   TextColumn("{task.description}")]
+        total = sum(warcs.values())
+    else:
+        columns = [TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}")]
+        total = count_hint(inputs)
+    done: dict[str, tuple[int, int]] = {}  # per archive: bytes and records read
+    counts = {"records": 0, "bytes": 0, "articles": 0}
     with Progress(*columns, console=console, disable=quiet, transient=True) as progress:
         task = progress.add_task("", total=total)
 
+        def describe() -> str:
+            return f"{counts['records']:,} records, {counts['articles']:,} articles"
+
         def on_item(kind: str, detail: str) -> None:
-            progress.advance(task)
+            if kind == "ingested":
+                counts["articles"] += 1
+            if warcs:
+                progress.update(task, description=describe())
+            else:
+                progress.advance(task)
             if kind == "failed":
                 progress.console.print(Text.assemble(("skipped ", "yellow"), detail), soft_wrap=True, highlight=False)
+
+        def on_position(position) -> None:
+            if position.source not in warcs:
+                return
+            offset, records = done.get(position.source, (0, 0))
+            counts["bytes"] += position.offset - offset
+            counts["records"] += position.records - records
+            done[position.source] = (position.offset, position.records)
+            progress.update(task, completed=counts["bytes"], description=describe())
 
         def on_wait(message: str) -> None:
             progress.console.print(Text(message), soft_wrap=True, highlight=False)
 
         try:
-            report = corpus.ingest(inputs, allow_private=allow_private, on_item=on_item, on_wait=on_wait)
-        except StorylineError as exc:  # the store could not be written (a full disk, a read-only file)
+            report = corpus.ingest(inputs, allow_private=allow_private, on_item=on_item, on_wait=on_wait, on_position=on_position)
+        except StorylineError as exc:  # the store could not be written (a full disk, a read-only file); Ray would not start
             fail(str(exc))
     return report
+
+
+def _files_table(report, paths: list[str]) -> Table:
+    """One row per web archive: records read, HTML responses, articles ingested, duplicates, failures."""
+    table = Table(title=f"{len(paths)} web archive{'' if len(paths) == 1 else 's'}")
+    table.add_column("file", overflow="fold")
+    for col in ("records", "HTML", "ingested", "duplicates", "failed", "read"):
+        table.add_column(col, justify="right", no_wrap=True)
+    for path in paths:
+        c = report.files.get(path)
+        if c is None:
+            continue
+        share = f"{c.offset / c.size:.0%}" if c.size else "-"
+        table.add_row(path, f"{c.records:,}", f"{c.pages:,}", f"{c.ingested:,}", f"{c.duplicates:,}", f"{c.failed:,}", share)
+    return table
+
+
+def _inputs(inputs: list[str] | None, warc_list: str | None) -> list[str]:
+    """The inputs given as arguments and those a ``--warc-list`` file names."""
+    from ..ingest.discover import read_list
+
+    given = list(inputs or [])
+    if warc_list:
+        try:
+            listed = read_list(warc_list)
+        except OSError as exc:
+            usage_error(f"{warc_list}: cannot read the list of archives ({exc.strerror or exc})")
+        except UnicodeDecodeError:
+            usage_error(f"{warc_list}: not a text file (expected one path per line)")
+        if not listed:
+            usage_error(f"{warc_list}: the list names no files")
+        given += listed
+    if not given:
+        usage_error("nothing to ingest: give files, folders, URLs or --warc-list FILE")
+    return given
 
 
 def _story_table(title: str, extra: tuple[str, ...] = ()) -> Table:
@@ -66,23 +154,45 @@ def _story_table(title: str, extra: tuple[str, ...] = ()) -> Table:
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     @app.command()
     def ingest(
-        inputs: list[str] = typer.Argument(..., help="Files, folders, globs, URLs, feeds, sitemaps, WARC or JSONL."),
+        inputs: Optional[list[str]] = typer.Argument(None, help="Files, folders, globs, URLs, feeds, sitemaps, WARC or JSONL."),
         db: Optional[str] = DB_OPTION,
         allow_private: bool = typer.Option(False, "--allow-private", help="Allow URLs on loopback/private addresses."),
         config: Optional[str] = CONFIG_OPTION,
         attributions: Optional[str] = ATTRIBUTIONS_OPTION,
         as_json: bool = JSON_OPTION,
-        workers: Optional[int] = typer.Option(None, "--workers", min=0, help="Analysis processes (0: one per core; default 1)."),
+        workers: Optional[int] = typer.Option(
+            None, "--workers", min=0, help="Analysis processes, or Ray actors with --engine ray (0: one per core; default 1)."
+        ),
+        engine: Optional[str] = typer.Option(
+            None, "--engine", help="local: worker processes; ray: Ray Data (a local Ray instance, or --address) [default: local]."
+        ),
+        address: Optional[str] = typer.Option(None, "--address", help="The Ray cluster to run on with --engine ray (e.g. auto)."),
+        warc_list: Optional[str] = typer.Option(
+            None, "--warc-list", help="A text file naming inputs (web archives), one path per line, relative to its folder."
+        ),
     ) -> None:
         """Read articles, analyse them, store them and link them into stories."""
-        corpus = open_corpus(db, config, attributions=attributions, workers=workers)
+        from ..ingest.discover import kind_from_name
+
+        given = _inputs(inputs, warc_list)
+        corpus = open_corpus(db, config, attributions=attributions, workers=workers, engine=engine, address=address)
         try:
-            report = _ingest(corpus, inputs, allow_private)
+            if corpus.config.pipeline.engine == "ray":
+                from ..ray_engine import require_ray
+
+                try:
+                    require_ray()
+                except StorylineError as exc:
+                    fail(str(exc))
+            report = _ingest(corpus, given, allow_private)
         finally:
             corpus.close()
+        warcs = [path for path in report.files if kind_from_name(path) == "warc"]
         if as_json:
             print_json({k: v for k, v in to_dict(report).items() if k != "article_ids"})
         else:
+            if warcs:
+                stdout_console().print(_files_table(report, warcs))
             typer.echo(report.summary())
         if report.failed and not report.ingested and not report.duplicates:
             raise typer.Exit(BAD_INPUT)  # every input failed

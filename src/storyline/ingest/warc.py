@@ -15,7 +15,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from .common import MAX_PAGE_BYTES, Failure, Items, Located, Position, Unreadable, corrupt_gzip_at, decode_text, human_size
+from .common import MAX_PAGE_BYTES, Failure, Item, Items, Located, Position, Unreadable, corrupt_gzip_at, decode_text, human_size
 from .html import extract_page
 
 
@@ -27,21 +27,30 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
-def _gzip_tail_complete(path: Path, offset: int) -> bool:
-    """Whether the gzip members from ``offset`` to the end of the file are all complete."""
+def _gzip_tail(path: Path, offset: int) -> tuple[int | None, bool]:
+    """Where the gzip member at ``offset`` (the last record read) ends, ``None`` if it is cut, and whether
+    every member after it is complete too (only the tail of the file is read)."""
     with path.open("rb") as f:
         f.seek(offset)
         data = f.read()
+    first_end: int | None = None
+    pos = offset
     while data:
         d = zlib.decompressobj(wbits=31)
         try:
             d.decompress(data)
         except zlib.error:
-            return False
+            return first_end, False
         if not d.eof:
-            return False
-        data = d.unused_data.lstrip(b"\x00")
-    return True
+            return first_end, False
+        rest = d.unused_data
+        pos += len(data) - len(rest)
+        if first_end is None:
+            first_end = pos
+        stripped = rest.lstrip(b"\x00")
+        pos += len(rest) - len(stripped)
+        data = stripped
+    return first_end if first_end is not None else offset, True
 
 
 def _page(record: Any, where: str) -> Items:
@@ -88,10 +97,13 @@ def read_warc(path: Path, origin: str) -> Located:
         raise Unreadable("empty file")
     last_pos, last_length, records, cut_short, pages = 0, 0, 0, False, 0
     gz = path.name.lower().endswith(".gz")
+    pending: list[Item] = []  # the last record's article: given out once the record is known to be whole
     with path.open("rb") as f:
         try:
             for record in ArchiveIterator(f, parse_http=True):
                 if records:
+                    yield from pending
+                    pending = []
                     yield Position(origin, record.stream_pos, size, records, pages)
                 records += 1
                 last_pos, last_length = record.stream_pos, record.content_length
@@ -106,21 +118,43 @@ def read_warc(path: Path, origin: str) -> Located:
                 if record.http_headers.status_code != 200 or "html" not in ctype:
                     continue
                 pages += 1
-                yield from _page(record, where)
+                pending = list(_page(record, where))
         except OSError as e:  # fastwarc: "Invalid WARC header", "Gzip decompression error"
+            yield from pending
             raise Unreadable(_archive_error(path, str(e), records, gz, last_pos)) from e
     if records == 0:
         raise Unreadable("not a WARC file (no WARC records found)")
-    if path.name.lower().endswith(".gz"):
-        cut_short = cut_short or not _gzip_tail_complete(path, last_pos)
+    cut_at = last_pos  # where the cut record starts
+    if gz:
+        last_end, whole = _gzip_tail(path, last_pos)
+        if last_end is not None and not whole and not cut_short:  # the last record read is whole; one after it is cut
+            yield from pending
+            pending, cut_at, records = [], last_end, records + 1
+        cut_short = cut_short or not whole
     else:
         cut_short = cut_short or last_pos + last_length > size
-    if cut_short:
-        yield Position(origin, size, size, records - 1, pages)
+    if cut_short:  # the last record is cut: what it held is not given out as an article
+        yield Position(origin, size, size, records - 1, pages - len(pending))
         raise Unreadable(
-            f"archive is truncated (or corrupt) at byte {size}, in record {records} (which starts at byte {last_pos}); "
+            f"archive is truncated (or corrupt) at byte {size}, in record {records} (which starts at byte {cut_at}); "
             f"the {records - 1} record{'' if records == 2 else 's'} before it were read"
         )
+    yield from pending
     yield Position(origin, size, size, records, pages)
     if pages == 0:
         raise Unreadable(f"no HTML pages in the archive ({records} record{'' if records == 1 else 's'}, none an HTML response)")
+
+
+def warc_response(uri: str, payload: bytes, *, date: str = "2019-03-04T05:06:07Z", status: str = "200 OK",
+                  content_type: str = "text/html; charset=utf-8", record_id: str | None = None) -> bytes:
+    """The bytes of one WARC/1.0 ``response`` record holding an HTTP response (to build archives offline:
+    fixtures, benchmarks); gzip each record on its own for a ``.warc.gz``, as crawlers do."""
+    import uuid
+
+    http = f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(payload)}\r\n\r\n".encode() + payload
+    head = (
+        f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\nWARC-Date: {date}\r\n"
+        f"WARC-Record-ID: <urn:uuid:{record_id or uuid.uuid4()}>\r\nContent-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {len(http)}\r\n\r\n"
+    ).encode()
+    return head + http + b"\r\n\r\n"
