@@ -111,7 +111,7 @@ def test_cli_lists_related_stories(topic: dict) -> None:
 
 def test_api_and_story_page_show_related_stories(topic: dict) -> None:
     first, second = _main_thread(topic, "1"), _main_thread(topic, "2")
-    with serve(create_app(topic["path"])) as server, httpx.Client(base_url=server.url) as client:
+    with serve(create_app(topic["path"])) as server, httpx.Client(base_url=server.url, timeout=60) as client:
         answer = client.get(f"/api/threads/{first}/related")
         assert answer.status_code == 200
         assert second in {r["id"] for r in answer.json()}
