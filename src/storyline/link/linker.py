@@ -11,13 +11,19 @@ For each new article (in date order) the linker
    to the event centroid and TF-IDF cosine to the event's term profile (names,
    places, numbers tell two similar events apart), times a time decay that is
    strong for events (days), less a penalty when a one-article event and the
-   new article name years and none in common; the best event at or above a
+   new article name years and none in common (and, with ``anchor_penalty``, less
+   per anchor on which they differ: the days the article says things happened,
+   its principal place, its principal actor); the best event at or above a
    threshold is joined;
 4. failing that, it starts a new event and scores the neighbours' threads the
    same way with a lower threshold and a weak decay (months); the best thread at
    or above its threshold gets the new event, else the thread of the nearest
    earlier article when that article alone is close enough, else a new thread
-   starts.
+   starts. A young thread (``principal_size``) is a candidate only when its
+   principal actors and places (the analysis' entities weighted by headline,
+   lead and frequency, times IDF) agree with the article's; one that matches on
+   topic but not on who and where is stored as a related story of the thread
+   the article ends in.
 
 An article without a single word links to nothing (an empty page embeds like
 every other empty page): it starts its own event and thread.
@@ -48,13 +54,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .features import (
+    TOP_PRINCIPALS,
     day_number,
     days_differ,
     event_days,
     minhash_permutations,
     minhash_signature,
     minhash_similarity,
-    TOP_PRINCIPALS,
     names_of,
     principals_of,
     terms_of,
