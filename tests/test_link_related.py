@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
+from conftest import read_seed
 from test_web_support import serve
 from typer.testing import CliRunner
 
@@ -111,7 +112,7 @@ def test_cli_lists_related_stories(topic: dict) -> None:
 
 def test_api_and_story_page_show_related_stories(topic: dict) -> None:
     first, second = _main_thread(topic, "1"), _main_thread(topic, "2")
-    with serve(create_app(topic["path"])) as server, httpx.Client(base_url=server.url) as client:
+    with serve(create_app(topic["path"])) as server, httpx.Client(base_url=server.url, timeout=60) as client:
         answer = client.get(f"/api/threads/{first}/related")
         assert answer.status_code == 200
         assert second in {r["id"] for r in answer.json()}
@@ -139,3 +140,32 @@ def test_profiles_survive_a_restart(topic: dict, tmp_path: Path) -> None:
                 assert mine.keys() == theirs.keys(), (tid, name)
                 assert all(abs(mine[k] - theirs[k]) < 1e-4 for k in mine)
         assert any(th.actors.weights or th.places.weights for th in replayed.state.threads.values())
+
+
+def test_seeds_still_share_a_thread_with_their_principals(shared: Path, tmp_path: Path) -> None:
+    """The seed story (2015, 2018) with 50 unrelated Timeline17 articles between, linked with the analysis'
+    entities and time expressions as ingest does: one thread, two events."""
+    gold = json.loads((shared / "seeds" / "gold.json").read_text(encoding="utf-8"))
+    seeds = [read_seed(shared / "seeds", entry["file"]) for entry in gold["articles"]]
+    others = []
+    with open(shared / "data" / "timelines" / "t17" / "bpoil_bbc" / "articles.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            title, _, body = rec["text"].partition("\n")
+            others.append(Article(title=title[:200], text=body, published=rec["time"][:10], source="bbc"))
+            if len(others) == 50:
+                break
+    articles = [seeds[0], *others, seeds[1]]
+    analyses = [a for _, a in Pipeline(("boilerplate", "entities", "timexes")).pipe(articles)]
+    assert analyses[0].entities and analyses[-1].entities
+    vectors = embed([article_text_for_embedding(a.title, a.text) for a in articles])
+    with Store(tmp_path / "seeds.db") as store:
+        linker = Linker(store)
+        _link(store, linker, list(zip(articles, analyses, vectors)))
+        first, last = store.assignment(seeds[0].id), store.assignment(seeds[1].id)
+        assert first is not None and last is not None
+        assert store.resolve(first["thread_id"]) == store.resolve(last["thread_id"])
+        assert first["event_id"] != last["event_id"]
+        seed_thread = store.resolve(first["thread_id"])
+        assert all(store.resolve(store.assignment(a.id)["thread_id"]) != seed_thread for a in others)  # type: ignore[index]
+        linker.close()

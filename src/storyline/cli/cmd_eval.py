@@ -1,4 +1,4 @@
-"""``storyline eval entities``, ``storyline eval all`` and ``storyline eval gate`` (the regression gate)."""
+"""``storyline eval entities``, ``storyline eval stress``, ``storyline eval all`` and ``storyline eval gate`` (the regression gate)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,15 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     def eval_entities(as_json: bool = JSON_OPTION) -> None:
         """Cross-document entity coreference on MEANTIME's named mentions: B³, MUC, CEAFe, CoNLL F1, beside exact string."""
         _run(["entities"], fast=False, as_json=as_json)
+
+    @eval_app.command("stress")
+    def eval_stress(as_json: bool = JSON_OPTION) -> None:
+        """Stories that must stay apart, beside those that must hold: CV-chosen settings, defaults, words-only linker."""
+        results = _run(["stress"], fast=False, as_json=as_json)
+        if not as_json:
+            details = results[0].details
+            typer.echo(f"defaults: {details['defaults']}")
+            typer.echo(f"chosen on the training folds ({details['folds']} folds): {details['chosen']}")
 
     @eval_app.command("all")
     def eval_all(

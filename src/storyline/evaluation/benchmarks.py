@@ -207,3 +207,33 @@ def run_correction_pairs(fast: bool) -> Result:
         files=n,
         details={k: r[k] for k in ("chosen", "per_story", "counts", "confusion")},
     )
+
+
+@benchmark(
+    "stress",
+    fast=False,
+    description="stories that must stay apart (ECB+ happenings as threads, MEANTIME gm/stock) beside Timeline17, "
+    "MEANTIME and ECB+ events: settings chosen by leave-one-topic-out CV, then the defaults and the words-only linker",
+)
+def run_stress(fast: bool) -> Result:
+    from .clustering import MEANTIME_DEMO
+    from .stress import evaluate
+
+    data = shared_data()
+    r = evaluate(data)
+    scores: dict[str, PRF] = {}
+    for stream, methods in r["dev"].items():
+        for method, m in methods.items():
+            prefix = stream.replace("-", "_") + ("" if method == "storyline" else "_words_only")
+            scores[prefix] = PRF(m["bcubed_p"], m["bcubed_r"])
+    files = sorted((data / "clustering" / "ecbplus").rglob("*.xml"))
+    files += sorted((data / "timelines" / "t17").rglob("articles.jsonl")) + [MEANTIME_DEMO]
+    digest, n = digest_files(files)
+    return Result(
+        "stress",
+        scores=scores,
+        figures={f"cv_{k.replace('-', '_')}_f1": v for k, v in r["cv"]["held_out_f1"].items()},
+        data_digest=digest,
+        files=n,
+        details={"defaults": r["defaults"], "chosen": r["cv"]["chosen"], "folds": r["cv"]["folds"], "dev": r["dev"]},
+    )

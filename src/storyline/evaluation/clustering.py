@@ -334,7 +334,17 @@ def linker_labels(
     analyses: Sequence["Analysis"] | None = None,
     config: "LinkConfig | None" = None,
 ) -> list[str]:
-    """Event or thread ids from the online linker (default settings unless ``config``).
+    """Event or thread ids from the online linker (default settings unless ``config``)."""
+    return linker_levels(docs, embeddings, analyses, config)[level]
+
+
+def linker_levels(
+    docs: Sequence[Doc],
+    embeddings: np.ndarray,
+    analyses: Sequence["Analysis"] | None = None,
+    config: "LinkConfig | None" = None,
+) -> dict[str, list[str]]:
+    """``{"event": ids, "thread": ids}`` from one run of the online linker.
 
     ``analyses`` (from :func:`analyse_docs`) give the linker the entity mentions and time expressions that
     ingest gives it; without them it links on words and embeddings alone.
@@ -348,7 +358,7 @@ def linker_labels(
         for i, d in enumerate(docs)
     ]
     res = link_stream(arts, embeddings, config, analyses=analyses)
-    return [r.event_id if level == "event" else r.thread_id for r in res]
+    return {"event": [r.event_id for r in res], "thread": [r.thread_id for r in res]}
 
 
 CORPORA: dict[str, tuple[Callable[[Path], list[Doc]], str]] = {

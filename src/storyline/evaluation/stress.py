@@ -27,16 +27,19 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .clustering import Doc, analyse_docs, embed_docs, linker_labels, load_ecbplus, load_meantime, load_timeline17
+from .clustering import Doc, analyse_docs, embed_docs, linker_levels, load_ecbplus, load_meantime, load_timeline17
 from .cv import choose
 
 #: MEANTIME topics of one period and vocabulary
 CRISIS_TOPICS = ("gm", "stock")
 
-#: what varies in cross-validation: the principal agreement a thread asks of a new event, the penalty per
-#: differing anchor (when, where, who) of an event
+#: what varies in cross-validation: the principal agreement a thread asks of a new event, up to which thread
+#: size it asks it, and the penalty per differing anchor (when, where, who) of an event
 GRID: tuple[dict[str, float], ...] = tuple(
-    {"principal_agreement": a, "anchor_penalty": p} for a in (0.0, 0.05, 0.1, 0.15, 0.2) for p in (0.0, 0.1, 0.2)
+    {"principal_agreement": a, "principal_size": n, "anchor_penalty": p}
+    for a in (0.05, 0.1)
+    for n in (50, 100_000)
+    for p in (0.0, 0.05)
 )
 
 
@@ -57,13 +60,13 @@ def _ecb_topic(doc: Doc) -> str:
 def streams(data: Path) -> list[Stream]:
     """The stress streams and the ones that must hold, in a fixed order."""
     ecb = load_ecbplus(data)
-    ecb_threads = [replace(d) for d in ecb]  # same documents, gold topic/subtopic read at the thread level
     t17 = load_timeline17(data)
     mt = load_meantime(data)
     crisis = [d for d in mt if d.gold in CRISIS_TOPICS]
     return [
         Stream("ecbplus-events", ecb, "event", [_ecb_topic(d) for d in ecb]),
-        Stream("ecbplus-threads", ecb_threads, "thread", [_ecb_topic(d) for d in ecb_threads]),
+        # the same documents (linked once), gold topic/subtopic read at the thread level
+        Stream("ecbplus-threads", ecb, "thread", [_ecb_topic(d) for d in ecb]),
         Stream("meantime-crisis", crisis, "thread", ["mt:" + d.gold for d in crisis]),
         Stream("meantime", mt, "thread", ["mt:" + d.gold for d in mt]),
         Stream("timeline17", t17, "thread", ["t17:" + d.gold for d in t17]),
@@ -103,13 +106,20 @@ def link_all(
     chosen = [s for s in streams(data) if only is None or s.name in only]
     labels: dict[int, dict[str, list[str]]] = defaultdict(dict)
     words: dict[str, list[str]] = {}
+    runs: dict[int, tuple[dict[str, list[str]], dict[int, dict[str, list[str]]]]] = {}  # one run per document list
     for s in chosen:
-        emb = embed_docs(s.docs, say)
-        analyses = analyse_docs(s.docs, say)
-        words[s.name] = linker_labels(s.docs, emb, s.level)
-        for c, cand in enumerate(grid):
-            labels[c][s.name] = linker_labels(s.docs, emb, s.level, analyses, _config(LinkConfig(), cand))
-        say(f"{s.name}: {len(s.docs)} documents linked with {len(grid)} settings")
+        if id(s.docs) not in runs:
+            emb = embed_docs(s.docs, say)
+            analyses = analyse_docs(s.docs, say)
+            runs[id(s.docs)] = (
+                linker_levels(s.docs, emb),
+                {c: linker_levels(s.docs, emb, analyses, _config(LinkConfig(), cand)) for c, cand in enumerate(grid)},
+            )
+            say(f"{s.name}: {len(s.docs)} documents linked with {len(grid)} settings")
+        plain, per = runs[id(s.docs)]
+        words[s.name] = plain[s.level]
+        for c in per:
+            labels[c][s.name] = per[c][s.level]
     return Linked(chosen, dict(labels), words)
 
 

@@ -11,13 +11,19 @@ For each new article (in date order) the linker
    to the event centroid and TF-IDF cosine to the event's term profile (names,
    places, numbers tell two similar events apart), times a time decay that is
    strong for events (days), less a penalty when a one-article event and the
-   new article name years and none in common; the best event at or above a
+   new article name years and none in common (and, with ``anchor_penalty``, less
+   per anchor on which they differ: the days the article says things happened,
+   its principal place, its principal actor); the best event at or above a
    threshold is joined;
 4. failing that, it starts a new event and scores the neighbours' threads the
    same way with a lower threshold and a weak decay (months); the best thread at
    or above its threshold gets the new event, else the thread of the nearest
    earlier article when that article alone is close enough, else a new thread
-   starts.
+   starts. A young thread (``principal_size``) is a candidate only when its
+   principal actors and places (the analysis' entities weighted by headline,
+   lead and frequency, times IDF) agree with the article's; one that matches on
+   topic but not on who and where is stored as a related story of the thread
+   the article ends in.
 
 An article without a single word links to nothing (an empty page embeds like
 every other empty page): it starts its own event and thread.
@@ -48,13 +54,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .features import (
+    TOP_PRINCIPALS,
     day_number,
     days_differ,
     event_days,
     minhash_permutations,
     minhash_signature,
     minhash_similarity,
-    TOP_PRINCIPALS,
     names_of,
     principals_of,
     terms_of,
@@ -133,12 +139,14 @@ class LinkConfig:
     #: who and where: a thread takes a new event (and two threads merge) only when their principal actors and
     #: places agree at least this much (mean cosine of the actor and place profiles both sides have); a thread
     #: that matches on topic but not on who and where is recorded as a related story instead
-    principal_agreement: float = 0.1
-    principal_rule: bool = True
+    principal_agreement: float = 0.05
+    #: the gate applies while a thread has at most this many articles: its first reports decide who and
+    #: where a story is about; an established story's profile is broad and its later turns bring new names
+    principal_size: int = 50
     #: an event scores ``anchor_penalty`` less for each of when, where, who on which the new article differs
     #: from it: no day named within ``anchor_days`` of the event's, or neither's principal actor (place) named
     #: by the other; a second happening of one kind differs on at least one
-    anchor_penalty: float = 0.05
+    anchor_penalty: float = 0.0
     #: anchors apply to events of at most this many articles (the first reports decide what an event is)
     anchor_size: int = 2
     anchor_days: int = 2
@@ -477,30 +485,28 @@ class Linker:
         return sum(sims) / len(sims) if sims else None
 
     def _agrees(
-        self, thread: Cluster, weights: Mapping[str, Mapping[str, float]], score: float, query: Mapping[str, Mapping[str, float]]
+        self,
+        thread: Cluster,
+        weights: Mapping[str, Mapping[str, float]],
+        score: float,
+        query: Mapping[str, Mapping[str, float]],
+        size: int | None = None,
     ) -> bool:
         """Whether a thread's principal actors and places agree with an article's (or another thread's).
 
         A thread that matches on topic (``score`` at the thread threshold) but not on who and where is
-        remembered as a related story of whichever thread the article ends in.
+        remembered as a related story of whichever thread the article ends in. The gate holds while the
+        thread (``size``: the smaller of two threads that may merge) has at most ``principal_size`` articles.
         """
+        if (thread.n if size is None else size) > self.config.principal_size:
+            return True
         agreement = self._agreement(thread, weights)
-        if agreement is None or (agreement >= self.config.principal_agreement and not self._principals_apart(thread, weights)):
+        if agreement is None or agreement >= self.config.principal_agreement:
             return True
         if score >= self.config.thread.threshold:
             previous = self._related.get(thread.id)
             if previous is None or previous[0] < score:
                 self._related[thread.id] = (score, query)
-        return False
-
-    def _principals_apart(self, cluster: Cluster, weights: Mapping[str, Mapping[str, float]]) -> bool:
-        """Whether neither side names the other's principal actor (or, failing actors, place)."""
-        if not self.config.principal_rule:
-            return False
-        for k in ("actors", "places"):
-            mine, theirs = weights.get(k), getattr(cluster, k).weights
-            if mine and theirs:
-                return _principal(mine) not in theirs and _principal(theirs) not in mine
         return False
 
     def _differs(self, event: Cluster, weights: Mapping[str, Mapping[str, float]]) -> int:
@@ -510,7 +516,7 @@ class Linker:
         n = int(days_differ(weights.get("when", {}), event.when.weights, self.config.anchor_days))
         for k in ("places", "actors"):
             mine, theirs = weights.get(k), getattr(event, k).weights
-            if mine and theirs and _principal(mine) not in theirs and _principal(theirs) not in mine:
+            if mine and theirs and _apart(mine, theirs, 1):
                 n += 1
         return n
 
@@ -554,7 +560,7 @@ class Linker:
                 continue
             gap = other.days_apart(here.first_day) if here.last_day is None else _range_gap(here, other)
             sim = lv.similarity(other, centroid, profile) * lv.decay(gap)
-            if sim < self._merge_threshold(here, other) or not self._agrees(other, profile, sim, profile):
+            if sim < self._merge_threshold(here, other) or not self._agrees(other, profile, sim, profile, min(here.n, other.n)):
                 continue
             # the larger story survives (fewer rows move: union by size), the older on a tie
             merged += 1
@@ -594,9 +600,14 @@ def _unit(weights: Mapping[str, float]) -> dict[str, float]:
     return {t: v / norm for t, v in weights.items()}
 
 
-def _principal(weights: Mapping[str, float]) -> str:
-    """The strongest key of a non-empty sparse vector (the first in order on a tie)."""
-    return min(weights.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+def _principals(weights: Mapping[str, float], top: int) -> list[str]:
+    """The ``top`` strongest keys of a sparse vector (in key order on a tie)."""
+    return [k for k, _ in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
+
+
+def _apart(a: Mapping[str, float], b: Mapping[str, float], top: int) -> bool:
+    """Whether neither vector names any of the other's ``top`` principal keys."""
+    return not any(k in b for k in _principals(a, top)) and not any(k in a for k in _principals(b, top))
 
 
 def _shared(a: Mapping[str, float], b: Mapping[str, float], top: int) -> list[str]:
