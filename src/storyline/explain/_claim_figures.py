@@ -158,6 +158,8 @@ def find_figures(text: str, skip: list[tuple[int, int]] | None = None) -> list[F
     return _ranges(text, sorted(found, key=lambda f: f.start))
 
 
+#: Kinds that say nothing of what is counted: no noun, or only the scale word ("94 million to 184 million gallons").
+_UNCOUNTED = frozenset({"count", *SCALE_WORDS, *(stem(w) for w in SCALE_WORDS)})
 _RANGE_LINK = re.compile(r"\s*(?:to|and|-|–)\s*$", re.I)
 
 
@@ -166,7 +168,7 @@ def _ranges(text: str, figures: list[Figure]) -> list[Figure]:
     out = list(figures)
     for i in range(len(out) - 2, -1, -1):
         a, b = out[i], out[i + 1]
-        if a.kind == "count" and b.kind != "count" and _RANGE_LINK.fullmatch(text[a.end : b.start]):
+        if a.kind in _UNCOUNTED and b.kind not in _UNCOUNTED and _RANGE_LINK.fullmatch(text[a.end : b.start]):
             out[i] = replace(a, kind=b.kind)
     return out
 

@@ -160,9 +160,18 @@ def _same_kind(a: Figure, b: Figure) -> bool:
 
 
 def _repeated(figure: Figure, others: Sequence[Figure]) -> bool:
-    """The other claim gives this figure again (within 2 %: "at least 100" and "101" confirm each other)."""
-    return any(o.kind == figure.kind and abs(o.value - figure.value) <= 0.02 * max(abs(o.value), abs(figure.value)) for o in others)
+    """The other claim gives this figure again: the same value, or within 2 % where one is a bound or an
+    estimate ("at least 100" and "101" confirm each other; an exact 103 revised to 101 does not)."""
 
+    def again(o: Figure) -> bool:
+        if o.kind != figure.kind:
+            return False
+        if o.value == figure.value:
+            return True
+        loose = not (o.bound == figure.bound == "exact")
+        return loose and abs(o.value - figure.value) <= 0.02 * max(abs(o.value), abs(figure.value))
+
+    return any(again(o) for o in others)
 
 
 def _same_time(e: ClaimFacts, l: ClaimFacts) -> bool:
