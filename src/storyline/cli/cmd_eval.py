@@ -1,4 +1,4 @@
-"""``storyline eval entities``, ``storyline eval all`` and ``storyline eval gate`` (the regression gate)."""
+"""``storyline eval entities``, ``storyline eval corrections-pairs``, ``storyline eval all`` and ``storyline eval gate``."""
 
 from __future__ import annotations
 
@@ -37,6 +37,11 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     def eval_entities(as_json: bool = JSON_OPTION) -> None:
         """Cross-document entity coreference on MEANTIME's named mentions: B³, MUC, CEAFe, CoNLL F1, beside exact string."""
         _run(["entities"], fast=False, as_json=as_json)
+
+    @eval_app.command("corrections-pairs")
+    def eval_correction_pairs(as_json: bool = JSON_OPTION) -> None:
+        """Reported corrections and contradictions on the hand-labelled Timeline17 claim pairs, leave-one-story-out."""
+        _run(["corrections-pairs"], fast=False, as_json=as_json)
 
     @eval_app.command("all")
     def eval_all(
