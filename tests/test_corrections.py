@@ -127,6 +127,23 @@ def test_toll_revised_down_is_a_correction():
     assert relations[0].reason == "later figure 25 replaces earlier 40 for the same death toll (“revised down”)"
 
 
+def test_an_estimate_later_called_the_original_one_is_corrected():
+    relations = relate_texts(
+        "Some 1,000 barrels of oil a day have been gushing from the BP well in the Gulf of Mexico, the Coast Guard said.",
+        "The BP well in the Gulf of Mexico is spewing five times as much oil as originally estimated, about 5,000 barrels a day.",
+    )
+    assert [r.label for r in relations] == ["corrects"]
+    assert relations[0].reason == "later figure about 5,000 replaces earlier about 1,000 for the same barrel figure (“originally estimated”)"
+
+
+def test_a_history_of_estimates_restated_corrects_nothing():
+    relations = relate_texts(
+        "BP's initial estimate was 1,000 barrels a day from the Gulf of Mexico well, later put at 5,000 barrels a day.",
+        "BP originally estimated that 1,000 barrels a day were leaking from the Gulf of Mexico well, then 5,000 barrels.",
+    )
+    assert not [r for r in relations if r.label in ("corrects", "contradicts")]
+
+
 def test_same_figure_restated_is_no_change():
     relations = relate_texts(
         "Officials in Riverton said 40 people died in the flood on Monday.",

@@ -99,7 +99,13 @@ def test_corrections_endpoint_answers(client, elton):
     assert body["thread_id"] == elton["id"]
     assert isinstance(body["available"], bool) and isinstance(body["relations"], list)
     for r in body["relations"]:
-        assert {"label", "earlier", "later"} <= set(r)
+        assert {"label", "earlier", "later", "cue", "reason"} <= set(r)
+        for side in (r["earlier"], r["later"]):
+            assert {"published", "date", "source", "span", "text"} <= set(side) and "context" not in side
+    fixes = [r for r in body["relations"] if r["label"] == "corrects"]
+    assert fixes and fixes[0]["cue"] in fixes[0]["reason"]
+    page = client.get(f"/stories/{elton['id']}").text
+    assert f'<p class="reason">{fixes[0]["reason"]}</p>' in page
 
 
 def test_article_entity_and_quotes(client, elton):

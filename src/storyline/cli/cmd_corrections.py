@@ -8,7 +8,9 @@ import typer
 
 from ._common import DB_OPTION, JSON_OPTION, fail, open_corpus, print_json, stdout_console
 
-_LABEL_STYLE = {"corrects": "bold red", "contradicts": "yellow", "updates": "cyan", "supports": "green"}
+_LABEL_STYLE = {
+    "corrects": "bold red", "contradicts": "yellow", "competing_account": "magenta", "updates": "cyan", "supports": "green",
+}  # fmt: skip
 
 
 def _clip(text: str, width: int = 220) -> str:
@@ -23,7 +25,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         db: Optional[str] = DB_OPTION,
         as_json: bool = JSON_OPTION,
         label: Optional[list[str]] = typer.Option(
-            None, "--label", "-l", help="Keep this label (repeatable; default: corrects, contradicts, updates)."
+            None, "--label", "-l", help="Keep this label (repeatable; default: corrects, contradicts, competing_account, updates)."
         ),
         all_labels: bool = typer.Option(False, "--all", help="Also list claims that later articles support."),
     ) -> None:
@@ -57,7 +59,7 @@ def _print_table(relations: list[dict], thread: str | None) -> None:
         return
     table = Table(title=f"{len(relations)} claim relations in {where}", show_lines=True)
     table.add_column("label")
-    table.add_column("cue", max_width=24)
+    table.add_column("why", max_width=36)
     table.add_column("earlier", ratio=1)
     table.add_column("later", ratio=1)
     for r in relations:
@@ -65,8 +67,8 @@ def _print_table(relations: list[dict], thread: str | None) -> None:
         style = _LABEL_STYLE.get(r["label"], "")
         table.add_row(
             f"[{style}]{r['label']}[/]\n{r['score']:.2f}",
-            r["cue"] or "",
-            f"[bold]{e['published'] or '?'}[/] {_clip(e['text'])}",
-            f"[bold]{l['published'] or '?'}[/] {_clip(l['text'])}",
+            r.get("reason") or r["cue"] or "",
+            f"[bold]{e['published'] or '?'}[/] {e.get('source') or ''}\n{_clip(e['text'])}",
+            f"[bold]{l['published'] or '?'}[/] {l.get('source') or ''}\n{_clip(l['text'])}",
         )
     stdout_console().print(table)

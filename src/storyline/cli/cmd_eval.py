@@ -1,4 +1,4 @@
-"""``storyline eval entities``, ``storyline eval stress``, ``storyline eval all`` and ``storyline eval gate`` (the regression gate)."""
+"""``storyline eval entities``, ``storyline eval stress``, ``storyline eval corrections-pairs``, ``storyline eval all`` and ``storyline eval gate`` (the regression gate)."""
 
 from __future__ import annotations
 
@@ -46,6 +46,11 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             details = results[0].details
             typer.echo(f"defaults: {details['defaults']}")
             typer.echo(f"chosen on the training folds ({details['folds']} folds): {details['chosen']}")
+
+    @eval_app.command("corrections-pairs")
+    def eval_correction_pairs(as_json: bool = JSON_OPTION) -> None:
+        """Reported corrections and contradictions on the hand-labelled Timeline17 claim pairs, leave-one-story-out."""
+        _run(["corrections-pairs"], fast=False, as_json=as_json)
 
     @eval_app.command("all")
     def eval_all(

@@ -155,7 +155,22 @@ def find_figures(text: str, skip: list[tuple[int, int]] | None = None) -> list[F
             figure = replace(figure, bound="approximate", vague=True)
         found.append(figure)
         taken.append((s, end))
-    return sorted(found, key=lambda f: f.start)
+    return _ranges(text, sorted(found, key=lambda f: f.start))
+
+
+#: Kinds that say nothing of what is counted: no noun, or only the scale word ("94 million to 184 million gallons").
+_UNCOUNTED = frozenset({"count", *SCALE_WORDS, *(stem(w) for w in SCALE_WORDS)})
+_RANGE_LINK = re.compile(r"\s*(?:to|and|-|–)\s*$", re.I)
+
+
+def _ranges(text: str, figures: list[Figure]) -> list[Figure]:
+    """The first number of a range counts what the second does: "94 million to 184 million gallons"."""
+    out = list(figures)
+    for i in range(len(out) - 2, -1, -1):
+        a, b = out[i], out[i + 1]
+        if a.kind in _UNCOUNTED and b.kind not in _UNCOUNTED and _RANGE_LINK.fullmatch(text[a.end : b.start]):
+            out[i] = replace(a, kind=b.kind)
+    return out
 
 
 def _figure(text: str, value: float, s: int, e: int, currency: str | None, percent: bool) -> Figure:

@@ -62,6 +62,20 @@ DENIAL_CUES: tuple[str, ...] = (
     r"(?:maintain|maintained|maintains|protest|protested|protests|protesting) (?:his|her|their) innocence",
 )
 
+#: A later text naming an earlier estimate as superseded: "originally estimated", "than first thought".
+ESTIMATE_BACK = re.compile(
+    r"\b(?:(?:initial(?:ly)?|original(?:ly)?|first|previous(?:ly)?|earlier) (?:estimated?s?|put|pegged|said|reported|thought)|"
+    r"than (?:first |originally |previously |initially )?(?:thought|estimated|reported|believed)|"
+    r"(?:previous|earlier|initial|original|first) (?:estimates?|figures?|reports?)|"
+    r"revised (?:up|down)\w*|raised (?:its|their|the) estimates?)\b",
+    re.I,
+)
+#: A comparison with the figure it names: "more than the 1,000 barrels", "five times as much".
+COMPARATIVE = re.compile(
+    r"\b(?:(?:more|less|fewer|higher|lower|greater|bigger|smaller|closer)\b[^.;]{0,40}?\bthan|\w+ times (?:as much|as many|more))\b",
+    re.I,
+)
+
 #: Back-references to an earlier time or report.
 BACK_REFERENCE = re.compile(
     r"\b(?:back in|at the time|earlier reports?|initial reports?|first reported|previously reported|"

@@ -147,6 +147,8 @@ class RuleThresholds:
     figure: float = 0.55
     figure_other: float = 0.75
     figure_shrink: float = 0.7
+    estimate: float = 0.6
+    estimate_ratio: float = 1.25
     polarity: float = 0.8
     polarity_overlap: float = 0.6
     supports: float = 0.8
@@ -158,9 +160,18 @@ def _same_kind(a: Figure, b: Figure) -> bool:
 
 
 def _repeated(figure: Figure, others: Sequence[Figure]) -> bool:
-    """The other claim gives this figure again (within 2 %: "at least 100" and "101" confirm each other)."""
-    return any(o.kind == figure.kind and abs(o.value - figure.value) <= 0.02 * max(abs(o.value), abs(figure.value)) for o in others)
+    """The other claim gives this figure again: the same value, or within 2 % where one is a bound or an
+    estimate ("at least 100" and "101" confirm each other; an exact 103 revised to 101 does not)."""
 
+    def again(o: Figure) -> bool:
+        if o.kind != figure.kind:
+            return False
+        if o.value == figure.value:
+            return True
+        loose = not (o.bound == figure.bound == "exact")
+        return loose and abs(o.value - figure.value) <= 0.02 * max(abs(o.value), abs(figure.value))
+
+    return any(again(o) for o in others)
 
 
 def _same_time(e: ClaimFacts, l: ClaimFacts) -> bool:
@@ -201,12 +212,12 @@ def figure_text(f: Figure) -> str:
 
 
 def measure(kind: str) -> str:
-    """What a figure of ``kind`` measures, in words ("death toll", "amount in USD", "count of barrel")."""
+    """What a figure of ``kind`` measures, in words ("death toll", "amount in USD", "barrel figure")."""
     if kind in _MEASURES:
         return _MEASURES[kind]
     if kind.startswith("money:"):
         return f"amount in {kind.split(':', 1)[1]}"
-    return f"count of {kind}"
+    return f"{kind} figure"
 
 
 def subject(p: ClaimPair) -> str | None:
@@ -241,7 +252,8 @@ class RuleScorer:
 
     def judge_one(self, p: ClaimPair) -> Verdict | None:
         """The first rule that fires, strongest kind first; a party's denial is never a correction."""
-        for rule in (self._debunk, self._fate, self._figures, self._weak_cue, self._denial, self._polarity, self._supports):
+        rules = (self._debunk, self._fate, self._figures, self._estimate, self._weak_cue, self._denial, self._polarity, self._supports)
+        for rule in rules:
             verdict = rule(p)
             if verdict is not None:
                 return competing(p, replace(verdict, rule=rule.__name__.strip("_")))
@@ -341,6 +353,46 @@ class RuleScorer:
             )
         return None
 
+    def _estimate(self, p: ClaimPair) -> Verdict | None:
+        """An earlier figure that a later report calls the first, original or previous estimate, since replaced.
+
+        The later claim names the estimate as superseded ("five times as much oil as originally
+        estimated", "Initially BP said 1,000 barrels … in reality 60,000"); the earlier claim states its
+        figure as current (it makes no such back-reference itself), on an earlier day. Either the later
+        claim gives a new figure of the same measure (at least 25 % apart), or it repeats the earlier
+        one in a comparison ("more than the 1,000 barrels a day originally estimated").
+        """
+        e, l = p.earlier, p.later
+        m = lex.ESTIMATE_BACK.search(l.claim.text)
+        if not m or lex.ESTIMATE_BACK.search(e.claim.text) or p.similarity < self.t.estimate:
+            return None
+        if (e.published or "")[:10] >= (l.published or "~")[:10]:
+            return None
+        cue = m.group(0).lower()
+        earlier = [f for f in e.figures if not f.vague and f.kind != "count" and f.value > 0]
+        later = [f for f in l.figures if not f.vague and f.value > 0]
+        names_old = re.match(r"(?:initial|original|first|previous|earlier)\w* (?:estimated?|put|pegged|said|reported)$", cue)
+        if names_old and not re.search(r"\b(?:as|than)\s+$", l.claim.text[: m.start()]):
+            # "initially put the flow at 5,000": the figure right after the cue is the old estimate, not a new one
+            later = [f for f in later if not 0 <= f.start - m.end() <= 40]
+        compares = bool(lex.COMPARATIVE.search(l.claim.text))
+        for fe in earlier:
+            same = [fl for fl in later if fl.kind == fe.kind]
+            if _repeated(fe, same):
+                if not compares:
+                    return None  # the later claim restates the earlier figure (a history of the estimates)
+                reason = f"later report calls the earlier {figure_text(fe)} ({measure(fe.kind)}) an estimate since exceeded (“{cue}”)"
+                return Verdict("corrects", self._score(p), cue, reason)
+        for fe in earlier:
+            for fl in (f for f in later if f.kind == fe.kind):
+                ratio = fl.value / fe.value
+                if (fe.bound == "upper" and ratio < 1) or (fe.bound == "lower" and ratio > 1):
+                    continue  # "up to 70,000" is not undone by 12,000, nor "at least 100" by 150
+                if self.t.estimate_ratio <= max(ratio, 1 / ratio) < 20:  # 20 times or more: another measure (a total, not a rate)
+                    reason = f"later figure {figure_text(fl)} replaces earlier {figure_text(fe)} for the same {measure(fl.kind)} (“{cue}”)"
+                    return Verdict("corrects", self._score(p), f"{cue}: {_fmt(fe.value)} → {_fmt(fl.value)} {fl.kind}", reason)
+        return None
+
     def _weak_cue(self, p: ClaimPair) -> Verdict | None:
         """'in fact', 'turned out', 'is alive': a correction only with opposite polarity on a close match."""
         e, l = p.earlier, p.later
@@ -405,7 +457,7 @@ def competing(p: ClaimPair, verdict: Verdict) -> Verdict | None:
 
 #: The rules whose corrections and contradictions the pair model judges: those its training pairs hold.
 #: Debunk cues (hoax, prank) and fates (dead, then alive) are rare in the labelled coverage and stay the rules'.
-JUDGED_RULES = frozenset({"figures", "weak_cue", "polarity"})
+JUDGED_RULES = frozenset({"figures", "estimate", "weak_cue", "polarity"})
 
 
 class LearnedScorer:
