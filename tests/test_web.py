@@ -348,3 +348,31 @@ def test_openapi_documents_a_response_schema_for_every_api_route(tmp_path) -> No
             if not ok or not all(s and s != {} for s in schema.values()):
                 missing.append(f"{method.upper()} {path}")
     assert not missing, f"routes without a response schema: {missing}"
+
+
+def test_page_cache_serves_the_previous_page_only_while_a_new_one_is_made():
+    import threading
+
+    from storyline.web.queries import VersionedCache
+
+    cache = VersionedCache(10)
+    assert cache.get(1, "page", lambda: "v1") == "v1"
+    assert cache.newest("page") == "v1" and not cache.making(2, "page")
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> str:
+        started.set()
+        release.wait(10)
+        return "v2"
+
+    worker = threading.Thread(target=lambda: cache.get(2, "page", slow))
+    worker.start()
+    assert started.wait(10)
+    assert cache.making(2, "page") and cache.peek(2, "page") is None and cache.newest("page") == "v1"
+    release.set()
+    worker.join(10)
+    assert not cache.making(2, "page") and cache.newest("page") == "v2" == cache.peek(2, "page")
+    small = VersionedCache(1)
+    small.get(1, "a", lambda: "x")
+    small.get(1, "b", lambda: "y")  # evicts a
+    assert small.newest("a") is None and small.newest("b") == "y"

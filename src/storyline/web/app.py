@@ -77,8 +77,17 @@ def create_app(db_path: str | Path, token: str | None = None, webhooks: Webhooks
         return site.page(state, "error.html", exc.status_code, status=exc.status_code, message=exc.detail)
 
     def cached(key: Any) -> CachedPage | None:
-        """The page cached under ``key`` for the store as it is now (checked on the event loop)."""
-        return state.pages.peek(state.version(state.stores.reader()), key)
+        """The page cached under ``key`` for the store as it is now (checked on the event loop).
+
+        While one request renders a page anew after a commit, the others get the page of the
+        version before (no herd of renders, no reader waiting on one); a request that finds no
+        render under way renders it, so a client sees its own writes.
+        """
+        version = state.version(state.stores.reader())
+        page = state.pages.peek(version, key)
+        if page is None and state.pages.making(version, key):
+            page = state.pages.newest(key)
+        return page
 
     app.add_middleware(
         Guard, max_body=MAX_BODY, time_limit=TIME_LIMIT, slow_paths=("/api/ingest",), slow_limit=INGEST_TIME_LIMIT

@@ -59,6 +59,7 @@ class VersionedCache:
         self._used = 0
         self._lock = threading.Lock()
         self._making: dict[Hashable, threading.Lock] = {}
+        self._latest: dict[Hashable, Hashable] = {}  # key -> (version, key) of its newest entry
 
     def _lookup(self, full: Hashable) -> tuple[bool, Any]:
         with self._lock:
@@ -70,6 +71,18 @@ class VersionedCache:
     def peek(self, version: Hashable, key: Hashable) -> Any:
         """The cached value of ``key`` at ``version``, or ``None``."""
         return self._lookup((version, key))[1]
+
+    def making(self, version: Hashable, key: Hashable) -> bool:
+        """Whether ``key`` at ``version`` is being made right now (by another request)."""
+        with self._lock:
+            return (version, key) in self._making
+
+    def newest(self, key: Hashable) -> Any:
+        """The value of ``key`` cached at the newest version it was made for, or ``None``."""
+        with self._lock:
+            full = self._latest.get(key)
+            entry = self._items.get(full) if full is not None else None
+            return entry[0] if entry is not None else None
 
     def get(self, version: Hashable, key: Hashable, make: Callable[[], T]) -> T:
         """The cached value of ``key`` at ``version``, made when missing.
@@ -98,9 +111,12 @@ class VersionedCache:
                 if size <= self.budget:
                     self._items[full] = (value, size)
                     self._used += size
+                    self._latest[key] = full
                 while self._used > self.budget:
-                    _, (_, dropped) = self._items.popitem(last=False)
+                    gone, (_, dropped) = self._items.popitem(last=False)
                     self._used -= dropped
+                    if self._latest.get(gone[1]) == gone:
+                        del self._latest[gone[1]]
         return value
 
 
