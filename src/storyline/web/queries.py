@@ -55,13 +55,13 @@ class VersionedCache:
     def __init__(self, budget: int = 256, cost: Callable[[Any], int] = lambda value: 1):
         self.budget = budget
         self.cost = cost
-        self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._items: OrderedDict[tuple[Hashable, Hashable], tuple[Any, int]] = OrderedDict()
         self._used = 0
         self._lock = threading.Lock()
         self._making: dict[Hashable, threading.Lock] = {}
-        self._latest: dict[Hashable, Hashable] = {}  # key -> (version, key) of its newest entry
+        self._latest: dict[Hashable, tuple[Hashable, Hashable]] = {}  # key -> (version, key) of its newest entry
 
-    def _lookup(self, full: Hashable) -> tuple[bool, Any]:
+    def _lookup(self, full: tuple[Hashable, Hashable]) -> tuple[bool, Any]:
         with self._lock:
             if full in self._items:
                 self._items.move_to_end(full)
