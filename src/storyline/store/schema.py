@@ -6,6 +6,22 @@ migrations at the end; never edit one that has shipped.
 
 from __future__ import annotations
 
+#: SQLite's full-text index of the articles and the triggers that keep it (PostgreSQL has a tsvector column instead)
+_FTS5 = """    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, content='articles', content_rowid='rowid', tokenize='porter unicode61'
+    );
+    CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+    END;
+    CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+"""
+
 MIGRATIONS: list[str] = [
     # 1: articles, full-text index, analyses, entities, quotes, embeddings, stories
     """
@@ -26,20 +42,9 @@ MIGRATIONS: list[str] = [
     CREATE INDEX articles_published ON articles(published);
     CREATE INDEX articles_url ON articles(url);
 
-    CREATE VIRTUAL TABLE articles_fts USING fts5(
-        title, text, content='articles', content_rowid='rowid', tokenize='porter unicode61'
-    );
-    CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
-        INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
-    END;
-    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
-        INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
-    END;
-    CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
-        INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
-        INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
-    END;
-
+"""
+    + _FTS5
+    + """
     CREATE TABLE analyses (
         article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
         data TEXT NOT NULL
@@ -257,20 +262,7 @@ MIGRATIONS: list[str] = [
 POSTGRES_VARIANTS: dict[int, tuple[tuple[str, str], ...]] = {
     1: (
         (
-            """    CREATE VIRTUAL TABLE articles_fts USING fts5(
-        title, text, content='articles', content_rowid='rowid', tokenize='porter unicode61'
-    );
-    CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
-        INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
-    END;
-    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
-        INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
-    END;
-    CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
-        INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
-        INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
-    END;
-""",
+            _FTS5,
             """    CREATE TEXT SEARCH DICTIONARY storyline_stem (TEMPLATE = snowball, Language = english);
     CREATE TEXT SEARCH CONFIGURATION storyline (COPY = english);
     ALTER TEXT SEARCH CONFIGURATION storyline
