@@ -42,6 +42,9 @@ _COMPLEMENT = re.compile(
     re.I,
 )
 _CLOCK_ZONE = re.compile(r"\s?(?:BST|GMT|UTC|CET|JST|[ECMP][SD]?T|a\.m\.|p\.m\.|am|pm)\b")
+_TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"})
+_UNIT_AFTER_TENS = re.compile(r"[-‐]\s?(one|two|three|four|five|six|seven|eight|nine)\b", re.I)
+_AFTER_CLOCK = re.compile(r"(?:[ap]\.m\.|\b[ECMP][SD]?T|\bGMT)\s*(?:-LRB-|\()\s*$", re.I)
 _STOP_NOUNS = frozenset({"of", "the", "a", "an", "and", "or", "in", "on", "at", "to", "per", "for", "from", "by", "more"})
 
 
@@ -134,8 +137,8 @@ def find_figures(text: str, skip: list[tuple[int, int]] | None = None) -> list[F
             continue  # a time, a date or a score (10:30, 3/4, 3-2), or a compound (7.0-magnitude, 10-year)
         if not cur and _IDENTIFIER.search(text[:s]):
             continue  # a model or flight number (Boeing 787, Flight 447)
-        if _CLOCK_ZONE.match(text, e):
-            continue  # a clock time ("11.49 BST", "10.40 GMT")
+        if _CLOCK_ZONE.match(text, e) or _AFTER_CLOCK.search(text, 0, s):
+            continue  # a clock time ("11.49 BST", "10.40 GMT", "6:40 p.m. (0140 in Egypt")
         value = float(raw.replace(",", "")) * _scale(scale)
         currency = _currency(cur)
         found.append(_figure(text, value, s, e, currency, bool(pct)))
@@ -147,8 +150,13 @@ def find_figures(text: str, skip: list[tuple[int, int]] | None = None) -> list[F
         word = m.group("word").lower()
         if word == "one":
             continue  # "one of", "one day": rarely a count
+        value = NUMBER_WORDS[word]
+        unit_m = _UNIT_AFTER_TENS.match(text, e) if word in _TENS else None
+        if unit_m:  # "forty-eight"
+            value += NUMBER_WORDS[unit_m.group(1).lower()]
+            e = unit_m.end()
         scale_m = re.match(r"\s(hundred|thousand|million|billion)\b", text[e:], re.I)
-        value = NUMBER_WORDS[word] * (_scale(scale_m.group(1)) if scale_m else 1.0)
+        value *= _scale(scale_m.group(1)) if scale_m else 1.0
         end = e + (scale_m.end() if scale_m else 0)
         figure = _figure(text, value, s, end, None, False)
         if word in _VAGUE:

@@ -83,6 +83,17 @@ BACK_REFERENCE = re.compile(
     re.I,
 )
 
+#: A reader comment's time stamp or its "Report abuse" link: page furniture, not a claim.
+COMMENT_STAMP = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2} ?, \d{4} at "
+    r"\d{1,2}:\d\d ?[ap]\.?m\.?|\bReport abuse\b",
+    re.I,
+)
+#: A negation that contrasts rather than denies: "vice president, not president".
+CONTRASTIVE_NOT = re.compile(r",\s*(?:but\s+)?not\s+(?:an?\s+|the\s+)?\w+(?:\s+\w+)?\s*(?:[,.;]|$)|\bnot only\b", re.I)
+#: A negated fate told as the past or as a condition ("that night he didn't step down", "if he did not resign").
+PAST_NEGATION = re.compile(r"\b(?:(?:did|would|could) ?(?:n['’]t|not)|if)\b", re.I)
+
 # -- polarity ------------------------------------------------------------------------------------
 NEGATION = re.compile(r"\b(?:not|never|no longer|neither|nor)\b|n['’]t\b", re.I)
 

@@ -111,6 +111,8 @@ def _checkable(text: str, unit: Span, analysis: Analysis, speaker: str | None, l
     """A unit states something checkable: the lead, or a quote, figure, fate or dated event naming someone."""
     if len(text.split()) < MIN_WORDS or len(text) > MAX_CHARS or text.rstrip("”’\"' ").endswith("?"):
         return False
+    if lex.COMMENT_STAMP.search(text):
+        return False  # a reader comment's header ("January 29, 2011 at 7:56 pm | Report abuse")
     if lead or speaker:
         return True
     names = any(_inside(m.span, unit) and m.label in SUBJECT_LABELS for m in analysis.entities)

@@ -230,6 +230,27 @@ def _about(p: ClaimPair) -> str:
     return f" about {name}" if name else ""
 
 
+#: How far (characters) from a debunk cue the shared subject must be named ("Elton was tricked").
+CUE_REACH = 60
+
+
+def _named_near_cue(text: str, cue: "re.Pattern[str]", names: Iterable[str]) -> bool:
+    """A word of one of ``names`` stands within :data:`CUE_REACH` characters of the cue: the cue is about them
+    (not about "the police IDs" in a highlights box that names Cairo elsewhere)."""
+    m = cue.search(text)
+    if not m:
+        return False
+    window = text[max(0, m.start() - CUE_REACH) : m.end() + CUE_REACH].lower()
+    return any(re.search(rf"\b{re.escape(w)}", window) for n in names for w in _name_tokens(n) if len(w) > 2)
+
+
+def _contrastive(text: str) -> bool:
+    """Every negation of ``text`` contrasts ("X, not Y", "not only") rather than denies."""
+    negations = list(lex.NEGATION.finditer(text))
+    contrasts = [(c.start(), c.end()) for c in lex.CONTRASTIVE_NOT.finditer(text)]
+    return bool(negations) and all(any(a <= m.start() < b for a, b in contrasts) for m in negations)
+
+
 class RuleScorer:
     """The default scorer: cue words, polarity, fates and figures, gated by similarity."""
 
@@ -269,7 +290,7 @@ class RuleScorer:
         if not l.debunk or e.debunk or not p.shared:
             return None
         need = self.t.debunk_linked if (p.time_link or l.back_reference) else self.t.debunk
-        if p.similarity < need:
+        if p.similarity < need or not _named_near_cue(l.claim.text, lex.DEBUNK, p.shared):
             return None
         return Verdict("corrects", self._score(p), l.debunk, f"later report{_about(p)} says the earlier account was wrong (“{l.debunk}”)")
 
@@ -284,6 +305,8 @@ class RuleScorer:
                     continue
                 # Only an earlier fate later undone: "resigned" → "has not resigned", dead → alive.
                 # The other way round ("did not step down" → "stepped down") is news, not a conflict.
+                if fl.negated and lex.PAST_NEGATION.search(l.claim.text):
+                    continue  # "that night he didn't step down": told as the past or a condition, not now
                 negated = fe.state == fl.state and fl.negated
                 incompatible = not fl.negated and (fe.state, fl.state) in lex.INCOMPATIBLE_FATES
                 if negated or incompatible:
@@ -418,6 +441,9 @@ class RuleScorer:
         e, l = p.earlier, p.later
         if e.claim.polarity == l.claim.polarity or (e.entities or l.entities) and not p.shared:
             return None
+        negative = e if e.claim.polarity == "negative" else l
+        if _contrastive(negative.claim.text):
+            return None  # "appointed vice president, not president" denies nothing the other claim says
         if p.similarity >= self.t.polarity and p.overlap >= self.t.polarity_overlap:
             return Verdict("contradicts", self._score(p), "negated", f"later report{_about(p)} states the same thing negated")
         return None
