@@ -23,6 +23,7 @@ import os
 import pickle
 import time
 import warnings
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import numpy as np
@@ -129,7 +130,8 @@ class RayEngine:
         self.pipeline = pipeline
         self.workers = workers if workers > 0 else default_workers()
         self.address = address
-        self.store_path = store_path if store_path and store_path != ":memory:" else None
+        # actors look up stored articles read-only (on another node only when the store's folder is shared)
+        self.store_path = str(Path(store_path).resolve()) if store_path and store_path != ":memory:" else None
         self.times = StageTimes()
         self._started = False
 
