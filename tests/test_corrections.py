@@ -32,14 +32,17 @@ def seed_pair(seeds: Path):
     return articles, {a.id: analyze(a) for a in articles}
 
 
+def relate_articles(a: Article, b: Article, analyses: dict, scorer=None) -> list[ClaimRelation]:
+    """Relations between the claims of an earlier and a later article (``scorer``: the rules when None)."""
+    extra = {} if scorer is None else {"scorer": scorer}
+    return relate_claims(extract_claims(a, analyses[a.id]), extract_claims(b, analyses[b.id]), analyses, {a.id: a, b.id: b}, **extra)
+
+
 def relate_texts(earlier: str, later: str) -> list[ClaimRelation]:
     """Relations between two small articles, analysed by the real pipeline."""
     a = Article(title=earlier.split("\n")[0], text=earlier, published="2021-03-10")
     b = Article(title=later.split("\n")[0], text=later, published="2021-03-12")
-    analyses = {x.id: analyze(x) for x in (a, b)}
-    return relate_claims(
-        extract_claims(a, analyses[a.id]), extract_claims(b, analyses[b.id]), analyses, {a.id: a, b.id: b}
-    )
+    return relate_articles(a, b, {x.id: analyze(x) for x in (a, b)})
 
 
 def assert_gold(relation_earlier: Span, relation_later: Span, gold: dict) -> None:
@@ -51,12 +54,7 @@ def assert_gold(relation_earlier: Span, relation_later: Span, gold: dict) -> Non
 def test_seed_prank_corrects_the_phone_call(seed_pair, gold_correction):
     articles, analyses = seed_pair
     first, second = articles
-    relations = relate_claims(
-        extract_claims(first, analyses[first.id]),
-        extract_claims(second, analyses[second.id]),
-        analyses,
-        {a.id: a for a in articles},
-    )
+    relations = relate_articles(first, second, analyses)
     corrections = [r for r in relations if r.label == "corrects"]
     assert len(corrections) == 1, relations
     rel = corrections[0]
@@ -257,9 +255,7 @@ def test_pair_model_json_loads_and_scores(tmp_path):
         published="2021-03-12",
     )
     analyses = {x.id: analyze(x) for x in (a, b)}
-    relations = relate_claims(
-        extract_claims(a, analyses[a.id]), extract_claims(b, analyses[b.id]), analyses, {a.id: a, b.id: b}, scorer=scorer
-    )
+    relations = relate_articles(a, b, analyses, scorer=scorer)
     assert [r.label for r in relations] == ["corrects"]
     assert "25" in relations[0].reason and "40" in relations[0].reason
     # the probability is the model's, from the shipped weights, for the pair the rules proposed
@@ -289,13 +285,7 @@ def test_the_learned_scorer_keeps_the_seed_correction(seed_pair, gold_correction
 
     articles, analyses = seed_pair
     first, second = articles
-    relations = relate_claims(
-        extract_claims(first, analyses[first.id]),
-        extract_claims(second, analyses[second.id]),
-        analyses,
-        {a.id: a for a in articles},
-        scorer=LearnedScorer(),
-    )
+    relations = relate_articles(first, second, analyses, scorer=LearnedScorer())
     corrections = [r for r in relations if r.label == "corrects"]
     assert len(corrections) == 1
     assert_gold(corrections[0].earlier.span, corrections[0].later.span, gold_correction)
