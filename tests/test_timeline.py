@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -15,6 +16,7 @@ from storyline.analyze.timex import day_mentions as tagger_days
 from storyline.explain.date_ranker import FEATURES, DateRanker, fit_ranker, load_ranker
 from storyline.explain.timeline import (
     build_timeline, dated_sentences, doc_from_text, key_dates, rank_dates, read_story, resolve_keywords,
+    story_timeline, summarise_date,
 )
 
 
@@ -174,7 +176,8 @@ def test_a_day_something_happened_ranks_above_a_date_in_passing():
 
 def test_summary_sentences_carry_a_time_expression_of_their_date():
     arts = {a["id"]: a for a in _synthetic_articles()}
-    found = key_dates(list(arts.values()), n_dates=3, n_sentences=2, keywords=["oil"])
+    no_leads = dataclasses.replace(load_ranker(), summary_leads=0)
+    found = key_dates(list(arts.values()), n_dates=3, n_sentences=2, keywords=["oil"], ranker=no_leads)
     assert found
     for t in found:
         for e in t.sentences:
@@ -193,15 +196,45 @@ def test_a_date_only_published_on_gets_no_summary_from_its_leads():
     assert [t.date for t in key_dates(arts, n_dates=5, keywords=["oil"])] == ["2010-04-20"]
 
 
-def test_wire_copies_are_summarised_once():
+def test_centroid_summaries_take_the_next_days_openings():
+    # 20 April is named only in passing; the next day's articles open with what happened
+    lead = "The oil rig exploded in the Gulf, eleven oil workers missing."
+    arts = [_article(i, "2010-04-21", f"{lead}\nThe oil company said little.") for i in range(3)]
+    arts.append(_article(8, "2010-04-25", "Oil prices were quiet.\nOn 20 April oil traders met as usual."))
+    arts.append(_article(9, "2010-04-22", "Oil rig workers are still missing after the blast in the Gulf."))
+    story = read_story(arts, ["oil"])
+    day = dt.date(2010, 4, 20)
+    central = dataclasses.replace(load_ranker(), lead_weight=0.0, summary_leads=0)
+    for ranker, expect in ((central, "traders"), (dataclasses.replace(central, summary_leads=5, lead_days=3), "exploded")):
+        found = story_timeline(story, 1, 1, ranker)
+        assert [t.date for t in found] == ["2010-04-20"]
+        (e,) = found[0].sentences
+        assert expect in e.text
+        text = {a["id"]: a["text"] for a in arts}[e.article_id]
+        assert text[e.span.start : e.span.end] == e.text
+    # the copies of the lead are picked once; only openings of the day and the next lead_days - 1 days count
+    texts = [story.sentences[i].text for i in summarise_date(story, day, 5, leads=5, lead_days=2)]
+    assert texts.count(lead) == 1 and not any("still missing" in t for t in texts)
+    assert any("still missing" in story.sentences[i].text for i in summarise_date(story, day, 5, leads=5, lead_days=3))
+    assert not any("said little" in story.sentences[i].text for i in summarise_date(story, day, 5, leads=1, lead_days=2))
+    # a date no sentence names gets no summary
+    assert summarise_date(story, dt.date(2010, 4, 21), 3, leads=5, lead_days=3) == []
+
+
+@pytest.mark.parametrize("summary_leads", [0, 5])
+def test_wire_copies_are_summarised_once(summary_leads):
     wire = "Rescuers pulled two survivors from the rubble on 12 January, officials said."
     arts = [_article(i, "2010-01-13", f"{wire}\nMore news from outlet {i}.") for i in range(5)]
     arts.append(_article(7, "2010-01-14", "On 12 January the earthquake struck the capital, officials said."))
-    found = key_dates(arts, n_dates=1, n_sentences=2)
+    ranker = dataclasses.replace(load_ranker(), summary_leads=summary_leads)
+    found = key_dates(arts, n_dates=1, n_sentences=2, ranker=ranker)
     assert [t.date for t in found] == ["2010-01-12"]
     texts = [e.text for e in found[0].sentences]
     assert len(texts) == 2 and texts.count(wire) == 1
-    assert any("earthquake" in t for t in texts)
+    if not summary_leads:  # the central naming sentences: the other article's account comes second
+        assert any("earthquake" in t for t in texts)
+    else:  # a centroid summary may take the day after's undated openings, never a second copy
+        assert texts[0] == wire
 
 
 def test_key_dates_name_the_event_of_the_articles_that_speak_of_them():

@@ -207,7 +207,7 @@ def _train_date_ranker(data: Path, out: Optional[Path], quiet: bool):
     except OSError as exc:
         fail(f"{target}: cannot write the model ({exc.strerror or exc})")
     if console:
-        table = Table("collection", "held-out story", "C, balanced, lead w.", "date F1", "AR-1 F", "AR-2 F",
+        table = Table("collection", "held-out story", "C, balanced, lead w., summary leads, days", "date F1", "AR-1 F", "AR-2 F",
                       title="leave-one-story-out: each story scored by a ranker trained on the others")
         for r in report.cross_validated:
             story = tdr.story_of(r.collection)

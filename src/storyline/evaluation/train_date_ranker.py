@@ -11,7 +11,8 @@ Haiti), so every collection of the held-out topic is scored by a model that
 saw none of that story, from any source. Within each fold the regularisation
 and the weighting of stories are chosen by an inner leave-one-story-out over
 the training stories only (by their date F1), then the summaries' lead weight
-by the AR-1 of the training stories' timelines. The shipped model is then
+and the kind of summary (central naming sentences, or centroid summaries that also take the
+undated openings of the day's and the next days' articles) by the AR-1 of the training stories' timelines. The shipped model is then
 chosen the same way over all stories and fit on all of them; its figure on
 the same collections is the dev figure (it has seen them).
 
@@ -45,6 +46,8 @@ BALANCE = (False, True)
 """Whether each story weighs the same in training (else each candidate date does)."""
 LEAD_WEIGHTS = (0.0, 1.0, 2.0, 4.0)
 """Candidate weights of a summary sentence's agreement with the day's leads (``DateRanker.lead_weight``)."""
+SUMMARIES = ((0, 2), (5, 2), (5, 3), (10, 2), (10, 3))
+"""Candidate (``summary_leads``, ``lead_days``) of ``DateRanker``: 0 keeps the central naming sentences."""
 
 
 @dataclass
@@ -129,13 +132,16 @@ def choose_settings(stories: Sequence[GoldStory]) -> tuple[float, bool]:
     return best
 
 
-def choose_lead_weight(stories: Sequence[GoldStory], ranker: DateRanker) -> float:
-    """The :data:`LEAD_WEIGHTS` entry whose timelines of ``stories`` (dates by ``ranker``) have the best AR-1 F."""
-    def ar1(w: float) -> float:
-        trial = replace(ranker, lead_weight=w)
+def choose_summaries(stories: Sequence[GoldStory], ranker: DateRanker) -> tuple[float, int, int]:
+    """The lead weight (:data:`LEAD_WEIGHTS`) and summary kind (:data:`SUMMARIES`) whose timelines of ``stories``
+    (dates by ``ranker``) have the best AR-1 F (first on ties; centroid summaries ignore the lead weight)."""
+    settings = [(w, 0, 2) for w in LEAD_WEIGHTS] + [(0.0, n, d) for n, d in SUMMARIES if n]
+
+    def ar1(setting: tuple[float, int, int]) -> float:
+        trial = replace(ranker, lead_weight=setting[0], summary_leads=setting[1], lead_days=setting[2])
         return mean_prf([score_story(s, trial).rouge[1] for s in stories]).f1
 
-    return max(LEAD_WEIGHTS, key=ar1)
+    return max(settings, key=ar1)
 
 
 def score_story(s: GoldStory, ranker: DateRanker, seconds: float = 0.0) -> TimelineResult:
@@ -151,8 +157,8 @@ class Report:
     """Leave-one-story-out results (each story scored by a model that did not see it) and the shipped model."""
 
     cross_validated: list[TimelineResult]
-    chosen: dict[str, tuple[float, bool, float]]
-    """Per held-out story (or collection): C, balanced, lead weight."""
+    chosen: dict[str, tuple[float, bool, float, int, int]]
+    """Per held-out story (or collection): C, balanced, lead weight, summary leads, lead days."""
     ranker: DateRanker
 
     def means(self) -> dict[str, PRF]:
@@ -169,20 +175,20 @@ def train(stories: Sequence[GoldStory], by: str = "story") -> Report:
     """
     groups = [s.story if by == "story" else s.collection for s in stories]
     results: dict[int, TimelineResult] = {}
-    chosen: dict[str, tuple[float, bool, float]] = {}
+    chosen: dict[str, tuple[float, bool, float, int, int]] = {}
     for tr, te in cv.group_folds(groups):
         train_part = [stories[i] for i in tr]
         setting = choose_settings(train_part)
         ranker = fit(train_part, *setting)
-        ranker.lead_weight = choose_lead_weight(train_part, ranker)
-        chosen[groups[te[0]]] = (*setting, ranker.lead_weight)
+        ranker.lead_weight, ranker.summary_leads, ranker.lead_days = choose_summaries(train_part, ranker)
+        chosen[groups[te[0]]] = (*setting, ranker.lead_weight, ranker.summary_leads, ranker.lead_days)
         for i in te:
             results[i] = score_story(stories[i], ranker)
     c, balance = choose_settings(stories)
     meta = {"trained_on": sorted({s.collection for s in stories}), "C": c, "balanced": balance,
             "trained": dt.date.today().isoformat()}
     final = fit(stories, c, balance, meta)
-    final.lead_weight = choose_lead_weight(stories, final)
+    final.lead_weight, final.summary_leads, final.lead_days = choose_summaries(stories, final)
     return Report([results[i] for i in range(len(stories))], chosen, final)
 
 

@@ -228,6 +228,10 @@ class DateRanker:
     meta: dict = field(default_factory=dict)
     lead_weight: float = 0.0
     """How much a summary sentence's agreement with the day's leads adds to its centrality (chosen with the ranker)."""
+    summary_leads: int = 0
+    """0: summaries of the central sentences naming the date; n: centroid summaries that also take the undated
+    first n sentences of the articles published over ``lead_days`` (``timeline.centroid_summary``)."""
+    lead_days: int = 2
 
     def score(self, X: np.ndarray) -> np.ndarray:
         """The score (log-odds) of each row of ``X`` (columns in :data:`FEATURES` order)."""
@@ -241,7 +245,8 @@ class DateRanker:
     def to_json(self) -> str:
         return json.dumps(
             {"features": self.features, "mean": self.mean, "scale": self.scale, "weights": self.weights,
-             "bias": self.bias, "lead_weight": self.lead_weight, "meta": self.meta},
+             "bias": self.bias, "lead_weight": self.lead_weight,
+             "summary_leads": self.summary_leads, "lead_days": self.lead_days, "meta": self.meta},
             indent=1,
         )
 
@@ -249,7 +254,8 @@ class DateRanker:
     def from_json(cls, text: str) -> "DateRanker":
         d = json.loads(text)
         return cls(list(d["features"]), list(d["mean"]), list(d["scale"]), list(d["weights"]), float(d["bias"]),
-                   dict(d.get("meta", {})), float(d.get("lead_weight", 0.0)))
+                   dict(d.get("meta", {})), float(d.get("lead_weight", 0.0)),
+                   int(d.get("summary_leads", 0)), int(d.get("lead_days", 2)))
 
 
 def fit_ranker(

@@ -51,6 +51,8 @@ KEYWORD_MIN_SHARE = 0.01
 """A keyword in fewer sentences than this share is treated as a tag, not a topic word."""
 PUB_DAYS = 2
 """The leads of articles published on a date and the day after tell what that date's coverage says."""
+LEAD_WINDOW = 10
+"""The most opening sentences of an article a centroid summary may take as undated candidates."""
 DUPLICATE_COSINE = 0.8
 """Sentences this similar (TF-IDF cosine) are copies of one another: counted and chosen once."""
 _MONTH_VALUE = re.compile(r"^(\d{4})-(\d\d)$")
@@ -298,7 +300,7 @@ class StoryDates:
     rows: dict[dt.date, list[int]]
     features: np.ndarray
     leads: dict[dt.date, list[int]] = field(default_factory=dict)
-    """The lead sentences (first :data:`LEAD_SENTENCES`) of the articles published on each day."""
+    """The opening sentences (first :data:`LEAD_WINDOW`) of the articles published on each day."""
     _tfidf: Any = field(default=None, repr=False)
     _scores: dict[dt.date, tuple[list[int], np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
@@ -339,7 +341,7 @@ def read_story(
     X = date_features(candidates, mentions, [d.published for d in docs], months)
     leads: defaultdict[dt.date, list[int]] = defaultdict(list)
     for i, s in enumerate(sents):
-        if s.position < LEAD_SENTENCES:
+        if s.position < LEAD_WINDOW:
             leads[s.published].append(i)
     return StoryDates(docs, sents, topical, candidates, dict(rows), X, dict(leads))
 
@@ -364,7 +366,8 @@ def _candidate_scores(story: StoryDates, day: dt.date) -> tuple[list[int], np.nd
         other = arts[None, :] != arts[:, None]
         central = np.where(other.any(1), (S * other).sum(1) / np.maximum(other.sum(1), 1), 0.0)
         reps = [rows[r] for r in kept]
-        leads = [i for back in range(PUB_DAYS) for i in story.leads.get(day + dt.timedelta(days=back), [])]
+        leads = [i for back in range(PUB_DAYS) for i in story.leads.get(day + dt.timedelta(days=back), [])
+                 if story.sentences[i].position < LEAD_SENTENCES]
         agree = np.zeros(len(reps))
         if leads and reps:
             c = np.asarray(story.tfidf[leads].sum(0)).ravel()
@@ -373,8 +376,13 @@ def _candidate_scores(story: StoryDates, day: dt.date) -> tuple[list[int], np.nd
     return story._scores[day]
 
 
-def summarise_date(story: StoryDates, day: dt.date, k: int, lead_weight: float = 0.0) -> list[int]:
+def summarise_date(
+    story: StoryDates, day: dt.date, k: int, lead_weight: float = 0.0, leads: int = 0, lead_days: int = PUB_DAYS
+) -> list[int]:
     """Up to ``k`` sentences saying what happened on ``day``, most central first.
+
+    With ``leads`` > 0 this is :func:`centroid_summary` (``leads`` and
+    ``lead_days`` passed on); otherwise as follows.
 
     The candidates are the sentences whose own time expression names ``day``
     and that contain a keyword (all of them where none does).
@@ -387,12 +395,55 @@ def summarise_date(story: StoryDates, day: dt.date, k: int, lead_weight: float =
     day's coverage opens with; the leads only score, they are never chosen).
     Ties go to the earlier sentence.
     """
+    if leads > 0:
+        return centroid_summary(story, day, k, leads, lead_days)
     reps, central, agree = _candidate_scores(story, day)
     if not reps or k <= 0:
         return []
     score = central + lead_weight * agree
     order = sorted(range(len(reps)), key=lambda n: (-score[n], n))
     return [reps[n] for n in order[:k]]
+
+
+def centroid_summary(story: StoryDates, day: dt.date, k: int, leads: int = 5, lead_days: int = PUB_DAYS) -> list[int]:
+    """Up to ``k`` sentences for ``day`` picked greedily so that their summed TF-IDF vector stays closest
+    (cosine) to the centroid of the day's candidates.
+
+    The candidates are the sentences whose own time expression names ``day``
+    and the undated sentences among the first ``leads`` (at most
+    :data:`LEAD_WINDOW`) of the articles published on ``day`` and the
+    ``lead_days - 1`` days after (what the next day's coverage opens with),
+    those with a keyword where keywords apply (all where none has one). A date
+    no sentence names gets no summary. A sentence within
+    :data:`DUPLICATE_COSINE` of one already picked is skipped.
+    """
+    named = story.rows.get(day, [])
+    if not named or k <= 0:
+        return []
+    opening = [i for back in range(max(1, lead_days)) for i in story.leads.get(day + dt.timedelta(days=back), [])
+               if story.sentences[i].position < leads and not story.sentences[i].days]
+    rows = [i for i in named + opening if story.topical[i]] or named
+    rows = [i for i in dict.fromkeys(rows) if story.sentences[i].text.strip()]
+    if not rows:
+        return []
+    sub = story.tfidf[rows].tocsr()
+    M = sub[:, np.unique(sub.indices)].toarray()  # dense over the terms these rows use
+    norms = np.linalg.norm(M, axis=1)
+    centroid = M.sum(0)
+    centroid /= np.linalg.norm(centroid) or 1.0
+    chosen: list[int] = []
+    summary = np.zeros(M.shape[1])
+    open_ = norms > 0
+    while len(chosen) < k and open_.any():
+        cos = ((summary[None, :] + M) @ centroid) / np.maximum(np.linalg.norm(summary[None, :] + M, axis=1), 1e-12)
+        cos[~open_] = -np.inf
+        best = int(cos.argmax())
+        open_[best] = False
+        if any(M[best] @ M[c] >= DUPLICATE_COSINE for c in chosen):  # rows are unit vectors
+            continue
+        chosen.append(best)
+        summary += M[best]
+    return [rows[i] for i in chosen]
 
 
 def _event_of(story: StoryDates, day: dt.date, picked: Sequence[int]) -> str | None:
@@ -426,7 +477,7 @@ def story_timeline(story: StoryDates, n_dates: int, n_sentences: int, ranker: Da
     ranker = ranker or load_ranker()
     timeline: list[TimelineDate] = []
     for d in rank_dates(story, ranker)[: max(0, n_dates)]:
-        picked = summarise_date(story, d, n_sentences, ranker.lead_weight)
+        picked = summarise_date(story, d, n_sentences, ranker.lead_weight, ranker.summary_leads, ranker.lead_days)
         if picked:
             evidence = [Evidence(story.sentences[i].article_id, story.sentences[i].span, story.sentences[i].text)
                         for i in picked]
