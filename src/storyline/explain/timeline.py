@@ -11,7 +11,10 @@ The method is the date-wise approach of news-tls (Ghalandari & Ifrim 2020):
    resolves to that date (not merely published that day), ranked by their
    centrality among the other articles' candidate sentences (TF-IDF cosine),
    near-duplicate sentences (wire copies) counted and chosen once, among
-   sentences that contain a keyword.
+   sentences that contain a keyword; or, where the ranker's model says so
+   (``summary_leads`` > 0, chosen with it), a centroid summary over those
+   sentences and the undated openings of the articles published on the date
+   and the next days (:func:`centroid_summary`).
 
 The input is :class:`TimelineDoc`: an article's text with its sentence spans,
 the days and months its time expressions resolve to and its event, read from
