@@ -49,6 +49,25 @@ DEMONYMS = {
 COMPANY_SUFFIXES = {"inc", "inc.", "corp", "corp.", "corporation", "co", "co.", "llc", "ltd", "ltd.", "plc", "spa",
                     "s.p.a.", "n.v.", "nv", "ag", "s.a.", "sa", "gmbh"}
 
+# Words that describe a company's trade or form rather than name it: "Apple Computer" and "Ford Motor Company"
+# are Apple and Ford, "Apple Corps" and "Ford Australia" are other companies.
+COMPANY_WORDS = {
+    "company", "companies", "corporation", "group", "holding", "holdings", "international", "incorporated",
+    "limited", "computer", "computers", "motor", "motors", "automotive", "airways", "airlines", "aircraft",
+    "airplanes", "aviation", "aerospace", "commercial", "capital", "management", "systems", "technologies",
+    "technology", "industries", "enterprises", "partners", "electronics", "communications", "software",
+    "worldwide", "global", "services", "products", "manufacturing", "industrial", "average", "index", "composite",
+}
+
+
+def company_part(name: str) -> str | None:
+    """What names the company of a longer name whose last words only describe it ("Ford" for "Ford Motor
+    Company", "Dow Jones" for "Dow Jones Industrial Average"), else None."""
+    words = name.split()
+    while len(words) > 1 and (words[-1].lower() in COMPANY_WORDS or words[-1].lower() in COMPANY_SUFFIXES):
+        words = words[:-1]
+    return " ".join(words) if len(words) < len(name.split()) else None
+
 
 def clean_name(text: str, label: str = "PERSON") -> str:
     """A mention's surface form without titles (of people: "General Motors" keeps its first word),
@@ -118,8 +137,8 @@ def resolve_mentions(doc: "Doc") -> list[Mention]:
         if label != "PERSON":
             # A company is named by its first word when the article also uses that word alone
             # ("Apple Computer" and "Apple", "Boeing Commercial Airplanes" and "Boeing").
-            first = name.split()[0]
-            if len(name.split()) > 1 and label == "ORG" and first in orgs:
+            first = company_part(name)
+            if label == "ORG" and first in orgs:
                 return first, label
             same = [n for _, _, lab, n in raw if lab == label and _is_part(name, n)]
             if same and not (label == "ORG" and name in orgs):
@@ -266,9 +285,8 @@ def link_known_names(analysis: Analysis, text: str, known_types: Callable[[list[
         if m.label == "PERSON":
             continue
         if m.label == "ORG" and " " in m.canonical and m.canonical not in types:
-            words = m.canonical.split()
-            company = next((w for w in (words[0], words[-1]) if types.get(w) == "ORG"), None)
-            if company is not None:
+            company = company_part(m.canonical)
+            if company is not None and types.get(company) == "ORG":
                 m.canonical = company
         if m.canonical in types and types[m.canonical] != m.label:
             m.label = types[m.canonical]

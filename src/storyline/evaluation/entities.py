@@ -17,15 +17,19 @@ between the two is also made leave-one-topic-out (:mod:`.cv`): chosen on three t
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from dataclasses import dataclass
 from pathlib import Path
 
 from .cv import choose
 from .harness import PRF
+
+if TYPE_CHECKING:  # pragma: no cover
+    from storyline.model import Mention
 
 NAMED = {"NAM", "PRE.NAM"}
 
@@ -204,18 +208,35 @@ def storyline_ids(docs: list[MeantimeDoc], link_known: bool = True) -> dict[tupl
             for m in mentions:
                 stored[m.canonical].add(m.label)
             for g in d.mentions:
-                # The head of an English name is its last word ("U.S. automaker GM" is GM): the system
-                # mention holding the gold mention's last token first, else the one covering most of it.
-                last = d.text.rfind(" ", g.start, g.end) + 1 or g.start
-                best, best_cover = None, (False, 0)
-                for m in mentions:
-                    cover = (m.span.start <= max(last, g.start) < m.span.end,
-                             min(g.end, m.span.end) - max(g.start, m.span.start))
-                    if cover[1] > 0 and cover > best_cover:
-                        best, best_cover = m, cover
+                best = align(g, d.text, mentions)
                 key = (g.doc, g.start, g.end)
                 out[key] = best.entity_id if best is not None and best.entity_id else f"unresolved:{key}"
     return out
+
+
+#: what ends the head part of a gold mention: an apposition or a list ("Toulouse , France"), a place
+#: ("the Moscone Center in San Francisco"), a relative clause or a parenthesis
+_POST_MODIFIER = re.compile(r" (?:,|in|which|who|located|\() ")
+
+
+def head_end(g: GoldMention, text: str) -> int:
+    """Where the head part of a gold mention ends: before its first post-modifier, else at its end."""
+    cut = _POST_MODIFIER.search(text, g.start, g.end)
+    return cut.start() if cut and cut.start() > g.start else g.end
+
+
+def align(g: GoldMention, text: str, mentions: list[Mention]) -> Mention | None:
+    """The system mention that stands for gold mention ``g``: the one holding the head of ``g`` (the last
+    word of its head part: "U.S. automaker GM" is GM, "San Jose , California" is San Jose), else the last one
+    inside the head part ("Apple 's iPod digital music players" is the iPod when the tagger found "iPod").
+    A head part that no system mention overlaps has none: its gold mention is a singleton."""
+    end = head_end(g, text)
+    last = text.rfind(" ", g.start, end) + 1 or g.start
+    inside = [m for m in mentions if m.span.start < end and m.span.end > g.start]
+    holding = [m for m in inside if m.span.start <= last < m.span.end]
+    if holding:
+        return max(holding, key=lambda m: (m.span.end - m.span.start))
+    return max(inside, key=lambda m: m.span.start) if inside else None
 
 
 def gold_clusters(docs: Iterable[MeantimeDoc]) -> Clusters:
