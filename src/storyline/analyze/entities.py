@@ -45,6 +45,8 @@ DEMONYMS = {
     "chinese": "China", "german": "Germany", "french": "France", "russian": "Russia", "italian": "Italy",
     "australian": "Australia", "indian": "India", "irish": "Ireland", "spanish": "Spain", "ukrainian": "Ukraine",
 }
+#: last words of a country's government ("the US Government", "the Canadian Government")
+GOVERNMENT_WORDS = {"government", "administration"}
 # Legal-form suffixes of company names ("Apple Inc." is "Apple", "Chrysler LLC" is "Chrysler").
 COMPANY_SUFFIXES = {"inc", "inc.", "corp", "corp.", "corporation", "co", "co.", "llc", "ltd", "ltd.", "plc", "spa",
                     "s.p.a.", "n.v.", "nv", "ag", "s.a.", "sa", "gmbh"}
@@ -81,6 +83,7 @@ def clean_name(text: str, label: str = "PERSON") -> str:
     while len(words) > 1 and words[-1].lower().strip(",") in COMPANY_SUFFIXES:
         words = words[:-1]
     name = " ".join(words).strip(" ,;:")
+    name = re.sub(r"(?<=\d)s$", "", name)  # "787s", "A380s": the model
     if name.endswith(".") and not re.search(r"(?:\b[A-Za-z]\.)+$", name):
         name = name[:-1]  # a sentence full stop, not the dot of an abbreviation such as "U.S."
     return ALIASES.get(name.lower(), name)
@@ -110,9 +113,19 @@ def resolve_mentions(doc: "Doc") -> list[Mention]:
         if not name or not any(ch.isalpha() for ch in name) or name.lower() in NOT_ENTITIES:
             continue
         label = ent.label_
+        end = ent.end_char
+        model = _model_number(doc, ent.end) if label in ("PRODUCT", "ORG") else None
+        if model is not None:  # "iPhone 4", "Boeing 787": a model of its own
+            name, end = f"{name} {clean_name(model.text)}", model.idx + len(model.text)
+        words = name.split()
+        if len(words) > 1 and words[-1].lower() in GOVERNMENT_WORDS:  # "the US Government" is the country
+            rest = " ".join(words[:-1])
+            rest = DEMONYMS.get(rest.lower(), ALIASES.get(rest.lower(), rest))
+            if rest.lower() not in {"federal", "state", "local"}:
+                name, label = rest, "GPE"
         if label == "NORP" and name.lower() in DEMONYMS:
             name, label = DEMONYMS[name.lower()], "GPE"
-        raw.append((Span(ent.start_char, ent.end_char), ent.text, label, name))
+        raw.append((Span(ent.start_char, end), doc.text[ent.start_char:end], label, name))
     # An acronym names the multi-word name of the article whose initials it spells ("GM", "General Motors").
     long_names = {n: lab for _, _, lab, n in raw if len(n.split()) > 1 and lab != "PERSON"}
     acronyms: dict[str, tuple[str, str]] = {}
@@ -169,6 +182,23 @@ def resolve_mentions(doc: "Doc") -> list[Mention]:
     for m in mentions:
         m.entity_id = entity_id(m.canonical, m.label)
     return mentions
+
+
+_MODEL = re.compile(r"\d{1,3}(?:[A-Za-z]{1,3})?s?|[A-Z]\d{2,4}s?")
+
+
+def _model_number(doc: "Doc", i: int):
+    """The token at ``i`` when it is a model number right after a product or maker ("4" of "iPhone 4",
+    "787s" of "Boeing 787s"), else None; a year or an amount is not one."""
+    if i >= len(doc) or doc[i - 1].whitespace_ != " ":
+        return None
+    tok = doc[i]
+    if not _MODEL.fullmatch(tok.text) or tok.ent_type_ and tok.ent_type_ not in ("PRODUCT", "ORG"):
+        return None
+    nxt = doc[i + 1] if i + 1 < len(doc) else None
+    if nxt is not None and (nxt.text in {"%", "percent", "per", "million", "billion"} or nxt.like_num):
+        return None
+    return tok
 
 
 def _role_before(doc: "Doc", start_char: int) -> str | None:
@@ -250,9 +280,13 @@ def _name_like(word: str) -> bool:
 
 def name_candidates(text: str) -> list[tuple[int, int]]:
     """Spans of runs of one to :data:`MAX_NAME_WORDS` name-like words (on one line) that could be a known name."""
-    words = [(m.start(), m.end()) for m in _WORD.finditer(text) if _name_like(m.group())]
+    # a model number goes with the name before it ("iPhone 4") but starts none
+    words = [(m.start(), m.end(), _name_like(m.group())) for m in _WORD.finditer(text)
+             if _name_like(m.group()) or _MODEL.fullmatch(m.group())]
     out = []
-    for i, (start, _) in enumerate(words):
+    for i, (start, _, named) in enumerate(words):
+        if not named:
+            continue
         for j in range(i, min(i + MAX_NAME_WORDS, len(words))):
             end = words[j][1]
             if "\n" in text[start:end] or (j > i and not text[words[j - 1][1] : words[j][0]].strip(" ") == ""):
