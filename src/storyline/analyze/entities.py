@@ -43,7 +43,7 @@ NOT_ENTITIES = {"utc", "gmt", "est", "edt", "pst", "pdt", "bst", "cet"}
 DEMONYMS = {
     "american": "United States", "british": "United Kingdom", "japanese": "Japan", "canadian": "Canada",
     "chinese": "China", "german": "Germany", "french": "France", "russian": "Russia", "italian": "Italy",
-    "australian": "Australia", "indian": "India", "irish": "Ireland", "spanish": "Spain", "ukrainian": "Ukraine",
+    "australian": "Australia", "indian": "India", "irish": "Ireland", "spanish": "Spain", "ukrainian": "Ukraine", "european": "Europe",
 }
 #: last words of a country's government ("the US Government", "the Canadian Government")
 GOVERNMENT_WORDS = {"government", "administration"}
@@ -89,6 +89,15 @@ def clean_name(text: str, label: str = "PERSON") -> str:
     return ALIASES.get(name.lower(), name)
 
 
+_BRACKETED = re.compile(r"\s*\(\s*([A-Z][A-Z&]{1,7})\s*\)")
+
+
+def _abbreviates(acronym: str, name: str) -> bool:
+    """``acronym`` starts as ``name`` does and its letters come in order in it ("SIA", "Singapore Airlines")."""
+    rest = iter(name.lower())
+    return acronym[0].lower() == name[:1].lower() and all(ch in rest for ch in acronym.lower() if ch.isalpha())
+
+
 def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[:1].isupper())
 
@@ -131,6 +140,22 @@ def resolve_mentions(doc: "Doc") -> list[Mention]:
     acronyms: dict[str, tuple[str, str]] = {}
     for n, lab in long_names.items():
         acronyms.setdefault(_initials(n), (n, lab))
+    # An acronym in brackets right after a name is that name ("Singapore Airlines (SIA)"), and so is each
+    # later use of it, tagged or not.
+    for span, _, lab, n in list(raw):
+        m = _BRACKETED.match(doc.text, span.end)
+        if m and lab != "PERSON" and _abbreviates(m.group(1), n):
+            acronyms[m.group(1)] = (n, lab)
+    taken = [span for span, *_ in raw]
+    for acr, (n, lab) in acronyms.items():
+        if len(acr) < 2 or not any(name == acr or name == n for *_, name in raw):
+            continue
+        for m in re.finditer(r"\b" + re.escape(acr) + r"\b", doc.text):
+            span = Span(m.start(), m.end())
+            if not any(span.overlaps(t) for t in taken):
+                raw.append((span, acr, lab, acr))
+                taken.append(span)
+    raw.sort(key=lambda r: r[0])
     raw = [
         (span, surface, *acronyms[name][::-1]) if name.isupper() and 1 < len(name) <= 5 and name in acronyms else (span, surface, label, name)
         for span, surface, label, name in raw
@@ -138,6 +163,17 @@ def resolve_mentions(doc: "Doc") -> list[Mention]:
 
     persons = [n for _, _, label, n in raw if label == "PERSON"]
     full_names = sorted({n for n in persons if len(n.split()) > 1}, key=lambda n: (-len(n.split()), n))
+    # The surname of a person the article names in full is a mention wherever the tagger missed it
+    # as a proper noun ("Mulally" after "Alan Mulally").
+    taken = [span for span, *_ in raw]
+    for surname in sorted({n.split()[-1] for n in full_names if n.split()[-1][:1].isupper()}):
+        for m in re.finditer(r"\b" + re.escape(surname) + r"\b", doc.text):
+            span = Span(m.start(), m.end())
+            tok = doc.char_span(m.start(), m.end())
+            if tok is not None and len(tok) == 1 and tok[0].pos_ == "PROPN" and not any(span.overlaps(t) for t in taken):
+                raw.append((span, surname, "PERSON", surname))
+                taken.append(span)
+    raw.sort(key=lambda r: r[0])
 
     orgs = {n for _, _, lab, n in raw if lab == "ORG" and " " not in n}
 
