@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 from typing import TYPE_CHECKING, Any
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,14 +175,21 @@ def conll_f1(scores: dict[str, PRF]) -> float:
 Resolver = Callable[[list[MeantimeDoc]], dict[tuple[str, int, int], str]]
 
 
-def storyline_ids(docs: list[MeantimeDoc], link_known: bool = True) -> dict[tuple[str, int, int], str]:
+def storyline_ids(
+    docs: list[MeantimeDoc], link_known: bool = True, rules: Collection[str] | None = None, parsed: dict[str, Any] | None = None
+) -> dict[tuple[str, int, int], str]:
     """The entity id storyline gives each gold mention, reading each topic's documents in order
-    (``link_known``: with :func:`~storyline.analyze.entities.link_known_names`, as the store does)."""
-    from storyline.analyze.entities import link_known_names, link_short_names, preferred_type, resolve_mentions
+    (``link_known``: with :func:`~storyline.analyze.entities.link_known_names`, as the store does; ``rules``:
+    the resolution rules, all by default; ``parsed``: spaCy docs by document name, parsed here when missing)."""
+    from storyline.analyze.entities import RULES, link_known_names, link_short_names, preferred_type, resolve_mentions
     from storyline.analyze.nlp import nlp
     from storyline.model import Analysis
 
-    parser = nlp()
+    parsed = parsed if parsed is not None else {}
+    if any(d.name not in parsed for d in docs):
+        parser = nlp()
+        parsed.update({d.name: parser(d.text) for d in docs if d.name not in parsed})
+    rules = RULES if rules is None else rules
     out: dict[tuple[str, int, int], str] = {}
     by_topic: dict[str, list[MeantimeDoc]] = defaultdict(list)
     for d in docs:
@@ -198,7 +205,7 @@ def storyline_ids(docs: list[MeantimeDoc], link_known: bool = True) -> dict[tupl
             return {n: preferred_type(stored[n]) for n in names if n in stored}
 
         for d in topic_docs:
-            mentions = resolve_mentions(parser(d.text))
+            mentions = resolve_mentions(parsed[d.name], rules)
             analysis = Analysis(article_id=d.name, entities=mentions)
             link_short_names(analysis, full_names)
             if link_known:
@@ -251,15 +258,22 @@ def exact_string(docs: Iterable[MeantimeDoc]) -> Clusters:
 def evaluate(docs: list[MeantimeDoc], resolver: Resolver = storyline_ids) -> dict[str, object]:
     """storyline's and the baseline's scores on ``docs`` (and per topic)."""
     gold = gold_clusters(docs)
-    ids = resolver(docs)
+    parsed: dict[str, Any] = {}
+    ids = storyline_ids(docs, parsed=parsed) if resolver is storyline_ids else resolver(docs)
     system: Clusters = {k: ids[k] for k in gold}
     base = exact_string(docs)
     ours, baseline = conll(gold, system), conll(gold, base)
     topics = Counter(d.topic for d in docs)
     methods = {"storyline": system, "exact_string": base}
-    if resolver is storyline_ids:  # the rules that look names up in the store, chosen leave one topic out
-        without = storyline_ids(docs, link_known=False)
+    if resolver is storyline_ids:
+        # every rule is a choice made leave one topic out: the store look-ups and each resolution rule left out
+        from storyline.analyze.entities import RULES
+
+        without = storyline_ids(docs, link_known=False, parsed=parsed)
         methods["storyline_without_known_names"] = {k: without[k] for k in gold}
+        for rule in sorted(RULES):
+            less = storyline_ids(docs, rules=RULES - {rule}, parsed=parsed)
+            methods[f"storyline_without_{rule}"] = {k: less[k] for k in gold}
 
     def b3_on(method: str, some: list[MeantimeDoc]) -> float:
         names = {d.name for d in some}
