@@ -154,15 +154,15 @@ def resolve_mentions(doc: "Doc", rules: Collection[str] = RULES) -> list[Mention
     # An acronym in brackets right after a name is that name ("Singapore Airlines (SIA)"), and so is each
     # later use of it, tagged or not.
     for span, _, lab, n in list(raw):
-        m = _BRACKETED.match(doc.text, span.end)
-        if m and lab != "PERSON" and "bracketed_acronyms" in rules and _abbreviates(m.group(1), n):
-            acronyms[m.group(1)] = (n, lab)
+        hit = _BRACKETED.match(doc.text, span.end)
+        if hit and lab != "PERSON" and "bracketed_acronyms" in rules and _abbreviates(hit.group(1), n):
+            acronyms[hit.group(1)] = (n, lab)
     taken = [span for span, *_ in raw]
-    for acr, (n, lab) in acronyms.items():
+    for acr, (_, lab) in acronyms.items():
         if len(acr) < 2 or "bracketed_acronyms" not in rules:
             continue
-        for m in re.finditer(r"\b" + re.escape(acr) + r"\b", doc.text):
-            span = Span(m.start(), m.end())
+        for hit in re.finditer(r"\b" + re.escape(acr) + r"\b", doc.text):
+            span = Span(hit.start(), hit.end())
             if not any(span.overlaps(t) for t in taken):
                 raw.append((span, acr, lab, acr))
                 taken.append(span)
@@ -179,9 +179,9 @@ def resolve_mentions(doc: "Doc", rules: Collection[str] = RULES) -> list[Mention
     taken = [span for span, *_ in raw]
     surnames = {n.split()[-1] for n in full_names if n.split()[-1][:1].isupper()} if "surnames" in rules else set()
     for surname in sorted(surnames):
-        for m in re.finditer(r"\b" + re.escape(surname) + r"\b", doc.text):
-            span = Span(m.start(), m.end())
-            tok = doc.char_span(m.start(), m.end())
+        for hit in re.finditer(r"\b" + re.escape(surname) + r"\b", doc.text):
+            span = Span(hit.start(), hit.end())
+            tok = doc.char_span(hit.start(), hit.end())
             if tok is not None and len(tok) == 1 and tok[0].pos_ == "PROPN" and not any(span.overlaps(t) for t in taken):
                 raw.append((span, surname, "PERSON", surname))
                 taken.append(span)

@@ -226,6 +226,9 @@ def storyline_ids(
 _POST_MODIFIER = re.compile(r" (?:,|in|which|who|located|\() ")
 
 
+_POSSESSIVE = re.compile(r" ?(?:'s|’s|'|’)(?:\s|$)")
+
+
 def head_end(g: GoldMention, text: str) -> int:
     """Where the head part of a gold mention ends: before its first post-modifier, else at its end."""
     cut = _POST_MODIFIER.search(text, g.start, g.end)
@@ -243,6 +246,8 @@ def align(g: GoldMention, text: str, mentions: list[Mention]) -> Mention | None:
     holding = [m for m in inside if m.span.start <= last < m.span.end]
     if holding:
         return max(holding, key=lambda m: (m.span.end - m.span.start))
+    # a possessor ("Boeing 's 787", "Japan 's Nikkei") modifies the head: it does not stand for the mention
+    inside = [m for m in inside if not _POSSESSIVE.match(text, m.span.end) and not text.startswith("'s", m.span.end - 2)]
     return max(inside, key=lambda m: m.span.start) if inside else None
 
 
