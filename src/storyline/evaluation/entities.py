@@ -8,11 +8,13 @@ by instance id (an entity without one is a cluster of its own document).
 storyline's side: the article text is rebuilt from the tokens (spaces between tokens, a new line between
 sentences, so offsets are known), :func:`storyline.analyze.entities.resolve_mentions` tags and resolves it,
 and :func:`~storyline.analyze.entities.link_short_names` joins one-word person names to the full names of
-the articles read before (as the store does), topic by topic in file order. A gold mention takes the
-entity id of the system mention holding its last token (the head of an English name), else of the one
-that covers most of it; one that no system mention covers is a
-singleton. The exact-string baseline clusters the same gold mentions by their surface text. The choice
-between the two is also made leave-one-topic-out (:mod:`.cv`): chosen on three topics, scored on the fourth.
+the articles read before and :func:`~storyline.analyze.entities.link_known_names` resolves the other names
+against the names stored before (as the store does), topic by topic in file order. A gold mention takes the
+entity id of the system mention holding its head (:func:`align`), else of the last one inside its head part
+that is not a possessor; one with none is a singleton. The exact-string baseline clusters the same gold
+mentions by their surface text. The choice among the resolver, the resolver with each of its optional rules
+left out, and the baseline is also made leave-one-topic-out (:mod:`.cv`): chosen on three topics, scored on
+the fourth.
 """
 
 from __future__ import annotations
