@@ -50,3 +50,46 @@ def test_group_folds_keep_groups_apart_and_choose_sees_only_training_folds():
     items = [("a", 1), ("a", 1), ("b", 2), ("c", 1), ("c", 1), ("d", 2)]
     ch = choose([1, 2], items, [g for g, _ in items], lambda c, its: sum(c == t for _, t in its) / len(its))
     assert ch.chosen == [1, 1, 1, 1] and ch.held_out == [1.0, 0.0, 1.0, 0.0] and ch.score == 0.5
+
+
+def test_company_words_countries_and_models_in_names():
+    from storyline.analyze.entities import company_part
+
+    assert company_part("Ford Motor Company") == "Ford" and company_part("Apple Computer") == "Apple"
+    assert company_part("Dow Jones Industrial Average") == "Dow Jones"
+    assert company_part("Apple Corps") is None and company_part("Ford Australia") is None
+    assert clean_name("US Air Force", "ORG") == clean_name("U.S. Air Force", "ORG") == "United States Air Force"
+    assert clean_name("America West", "ORG") == "America West"  # only an abbreviation is expanded
+    assert clean_name("787s", "PRODUCT") == "787" and clean_name("A380s", "PRODUCT") == "A380"
+
+
+def test_bracketed_acronyms_and_governments():
+    c = _canon("Singapore Airlines (SIA) ordered ten aircraft on Monday. A spokesman said SIA would pay in cash.")
+    assert c.get("SIA") == "Singapore Airlines"
+    c = _canon("Carmakers asked the US Government for loans on Monday.")
+    assert c.get("the US Government") == "United States"
+
+
+def test_rules_can_be_left_out():
+    from storyline.analyze.entities import RULES
+
+    doc = nlp()("Carmakers asked the US Government for loans on Monday.")
+    without = {m.text: m.canonical for m in resolve_mentions(doc, RULES - {"governments"})}
+    assert without.get("the US Government") != "United States"
+
+
+def test_gold_mentions_take_the_system_mention_of_their_head():
+    from storyline.evaluation.entities import GoldMention, align
+    from storyline.model import Mention, Span
+
+    text = "Toulouse , France and Boeing 's 787 and Apple 's iPod players"
+    def men(word: str) -> Mention:
+        i = text.index(word)
+        return Mention(span=Span(i, i + len(word)), text=word, label="X", canonical=word)
+    mentions = [men(w) for w in ("Toulouse", "France", "Boeing", "Apple", "iPod")]
+    def gold(part: str) -> GoldMention:
+        i = text.index(part)
+        return GoldMention("d", i, i + len(part), part, "e")
+    assert align(gold("Toulouse , France"), text, mentions).canonical == "Toulouse"  # type: ignore[union-attr]
+    assert align(gold("Boeing 's 787"), text, mentions) is None  # the possessor is not the 787
+    assert align(gold("Apple 's iPod players"), text, mentions).canonical == "iPod"  # type: ignore[union-attr]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Collection, Iterable
 
 from ..model import Analysis, Mention, Span, entity_id
 
@@ -43,11 +43,32 @@ NOT_ENTITIES = {"utc", "gmt", "est", "edt", "pst", "pdt", "bst", "cet"}
 DEMONYMS = {
     "american": "United States", "british": "United Kingdom", "japanese": "Japan", "canadian": "Canada",
     "chinese": "China", "german": "Germany", "french": "France", "russian": "Russia", "italian": "Italy",
-    "australian": "Australia", "indian": "India", "irish": "Ireland", "spanish": "Spain", "ukrainian": "Ukraine",
+    "australian": "Australia", "indian": "India", "irish": "Ireland", "spanish": "Spain", "ukrainian": "Ukraine", "european": "Europe",
 }
+#: last words of a country's government ("the US Government", "the Canadian Government")
+GOVERNMENT_WORDS = {"government", "administration"}
 # Legal-form suffixes of company names ("Apple Inc." is "Apple", "Chrysler LLC" is "Chrysler").
 COMPANY_SUFFIXES = {"inc", "inc.", "corp", "corp.", "corporation", "co", "co.", "llc", "ltd", "ltd.", "plc", "spa",
                     "s.p.a.", "n.v.", "nv", "ag", "s.a.", "sa", "gmbh"}
+
+# Words that describe a company's trade or form rather than name it: "Apple Computer" and "Ford Motor Company"
+# are Apple and Ford, "Apple Corps" and "Ford Australia" are other companies.
+COMPANY_WORDS = {
+    "company", "companies", "corporation", "group", "holding", "holdings", "international", "incorporated",
+    "limited", "computer", "computers", "motor", "motors", "automotive", "airways", "airlines", "aircraft",
+    "airplanes", "aviation", "aerospace", "commercial", "capital", "management", "systems", "technologies",
+    "technology", "industries", "enterprises", "partners", "electronics", "communications", "software",
+    "worldwide", "global", "services", "products", "manufacturing", "industrial", "average", "index", "composite",
+}
+
+
+def company_part(name: str) -> str | None:
+    """What names the company of a longer name whose last words only describe it ("Ford" for "Ford Motor
+    Company", "Dow Jones" for "Dow Jones Industrial Average"), else None."""
+    words = name.split()
+    while len(words) > 1 and (words[-1].lower() in COMPANY_WORDS or words[-1].lower() in COMPANY_SUFFIXES):
+        words = words[:-1]
+    return " ".join(words) if len(words) < len(name.split()) else None
 
 
 def clean_name(text: str, label: str = "PERSON") -> str:
@@ -62,9 +83,24 @@ def clean_name(text: str, label: str = "PERSON") -> str:
     while len(words) > 1 and words[-1].lower().strip(",") in COMPANY_SUFFIXES:
         words = words[:-1]
     name = " ".join(words).strip(" ,;:")
+    name = re.sub(r"(?<=\d)s$", "", name)  # "787s", "A380s": the model
     if name.endswith(".") and not re.search(r"(?:\b[A-Za-z]\.)+$", name):
         name = name[:-1]  # a sentence full stop, not the dot of an abbreviation such as "U.S."
+    words = name.split(" ")
+    for k in (2, 1):  # a country's short form opening a longer name: "US Air Force" is "United States Air Force"
+        short = " ".join(words[:k])
+        if len(words) > k and short.isupper() and short.lower() in ALIASES and words[k][:1].isupper():
+            return " ".join([ALIASES[short.lower()], *words[k:]])
     return ALIASES.get(name.lower(), name)
+
+
+_BRACKETED = re.compile(r"\s*\(\s*([A-Z][A-Z&]{1,7})\s*\)")
+
+
+def _abbreviates(acronym: str, name: str) -> bool:
+    """``acronym`` starts as ``name`` does and its letters come in order in it ("SIA", "Singapore Airlines")."""
+    rest = iter(name.lower())
+    return acronym[0].lower() == name[:1].lower() and all(ch in rest for ch in acronym.lower() if ch.isalpha())
 
 
 def _initials(name: str) -> str:
@@ -81,8 +117,14 @@ def _is_part(short: str, full: str) -> bool:
     return 0 < len(s) < len(f) and (f[: len(s)] == s or f[-len(s) :] == s)
 
 
-def resolve_mentions(doc: "Doc") -> list[Mention]:
-    """Mentions of named entities in ``doc`` with their canonical names, in text order."""
+#: the optional resolution rules, each chosen on MEANTIME leave one topic out (``storyline eval entities``):
+#: model numbers of products, a country's government as the country, bracketed acronyms, missed surnames
+RULES = frozenset({"model_numbers", "governments", "bracketed_acronyms", "surnames"})
+
+
+def resolve_mentions(doc: "Doc", rules: Collection[str] = RULES) -> list[Mention]:
+    """Mentions of named entities in ``doc`` with their canonical names, in text order (``rules``: which
+    of :data:`RULES` apply)."""
     raw: list[tuple[Span, str, str, str]] = []  # span, surface text, label, cleaned name
     for ent in doc.ents:
         if ent.label_ not in KEEP:
@@ -91,14 +133,40 @@ def resolve_mentions(doc: "Doc") -> list[Mention]:
         if not name or not any(ch.isalpha() for ch in name) or name.lower() in NOT_ENTITIES:
             continue
         label = ent.label_
+        end = ent.end_char
+        model = _model_number(doc, ent.end) if label in ("PRODUCT", "ORG") and "model_numbers" in rules else None
+        if model is not None:  # "iPhone 4", "Boeing 787": a model of its own
+            name, end = f"{name} {clean_name(model.text)}", model.idx + len(model.text)
+        words = name.split()
+        if len(words) > 1 and words[-1].lower() in GOVERNMENT_WORDS and "governments" in rules:  # "the US Government" is the country
+            rest = " ".join(words[:-1])
+            rest = DEMONYMS.get(rest.lower(), ALIASES.get(rest.lower(), rest))
+            if rest.lower() not in {"federal", "state", "local"}:
+                name, label = rest, "GPE"
         if label == "NORP" and name.lower() in DEMONYMS:
             name, label = DEMONYMS[name.lower()], "GPE"
-        raw.append((Span(ent.start_char, ent.end_char), ent.text, label, name))
+        raw.append((Span(ent.start_char, end), doc.text[ent.start_char:end], label, name))
     # An acronym names the multi-word name of the article whose initials it spells ("GM", "General Motors").
     long_names = {n: lab for _, _, lab, n in raw if len(n.split()) > 1 and lab != "PERSON"}
     acronyms: dict[str, tuple[str, str]] = {}
     for n, lab in long_names.items():
         acronyms.setdefault(_initials(n), (n, lab))
+    # An acronym in brackets right after a name is that name ("Singapore Airlines (SIA)"), and so is each
+    # later use of it, tagged or not.
+    for span, _, lab, n in list(raw):
+        hit = _BRACKETED.match(doc.text, span.end)
+        if hit and lab != "PERSON" and "bracketed_acronyms" in rules and _abbreviates(hit.group(1), n):
+            acronyms[hit.group(1)] = (n, lab)
+    taken = [span for span, *_ in raw]
+    for acr, (_, lab) in acronyms.items():
+        if len(acr) < 2 or "bracketed_acronyms" not in rules:
+            continue
+        for hit in re.finditer(r"\b" + re.escape(acr) + r"\b", doc.text):
+            span = Span(hit.start(), hit.end())
+            if not any(span.overlaps(t) for t in taken):
+                raw.append((span, acr, lab, acr))
+                taken.append(span)
+    raw.sort(key=lambda r: r[0])
     raw = [
         (span, surface, *acronyms[name][::-1]) if name.isupper() and 1 < len(name) <= 5 and name in acronyms else (span, surface, label, name)
         for span, surface, label, name in raw
@@ -106,6 +174,18 @@ def resolve_mentions(doc: "Doc") -> list[Mention]:
 
     persons = [n for _, _, label, n in raw if label == "PERSON"]
     full_names = sorted({n for n in persons if len(n.split()) > 1}, key=lambda n: (-len(n.split()), n))
+    # The surname of a person the article names in full is a mention wherever the tagger missed it
+    # as a proper noun ("Mulally" after "Alan Mulally").
+    taken = [span for span, *_ in raw]
+    surnames = {n.split()[-1] for n in full_names if n.split()[-1][:1].isupper()} if "surnames" in rules else set()
+    for surname in sorted(surnames):
+        for hit in re.finditer(r"\b" + re.escape(surname) + r"\b", doc.text):
+            span = Span(hit.start(), hit.end())
+            tok = doc.char_span(hit.start(), hit.end())
+            if tok is not None and len(tok) == 1 and tok[0].pos_ == "PROPN" and not any(span.overlaps(t) for t in taken):
+                raw.append((span, surname, "PERSON", surname))
+                taken.append(span)
+    raw.sort(key=lambda r: r[0])
 
     orgs = {n for _, _, lab, n in raw if lab == "ORG" and " " not in n}
 
@@ -118,8 +198,8 @@ def resolve_mentions(doc: "Doc") -> list[Mention]:
         if label != "PERSON":
             # A company is named by its first word when the article also uses that word alone
             # ("Apple Computer" and "Apple", "Boeing Commercial Airplanes" and "Boeing").
-            first = name.split()[0]
-            if len(name.split()) > 1 and label == "ORG" and first in orgs:
+            first = company_part(name)
+            if label == "ORG" and first in orgs:
                 return first, label
             same = [n for _, _, lab, n in raw if lab == label and _is_part(name, n)]
             if same and not (label == "ORG" and name in orgs):
@@ -150,6 +230,23 @@ def resolve_mentions(doc: "Doc") -> list[Mention]:
     for m in mentions:
         m.entity_id = entity_id(m.canonical, m.label)
     return mentions
+
+
+_MODEL = re.compile(r"\d{1,3}(?:[A-Za-z]{1,3})?s?|[A-Z]\d{2,4}s?")
+
+
+def _model_number(doc: "Doc", i: int):
+    """The token at ``i`` when it is a model number right after a product or maker ("4" of "iPhone 4",
+    "787s" of "Boeing 787s"), else None; a year or an amount is not one."""
+    if i >= len(doc) or doc[i - 1].whitespace_ != " ":
+        return None
+    tok = doc[i]
+    if not _MODEL.fullmatch(tok.text) or tok.ent_type_ and tok.ent_type_ not in ("PRODUCT", "ORG"):
+        return None
+    nxt = doc[i + 1] if i + 1 < len(doc) else None
+    if nxt is not None and (nxt.text in {"%", "percent", "per", "million", "billion"} or nxt.like_num):
+        return None
+    return tok
 
 
 def _role_before(doc: "Doc", start_char: int) -> str | None:
@@ -231,9 +328,13 @@ def _name_like(word: str) -> bool:
 
 def name_candidates(text: str) -> list[tuple[int, int]]:
     """Spans of runs of one to :data:`MAX_NAME_WORDS` name-like words (on one line) that could be a known name."""
-    words = [(m.start(), m.end()) for m in _WORD.finditer(text) if _name_like(m.group())]
+    # a model number goes with the name before it ("iPhone 4") but starts none
+    words = [(m.start(), m.end(), _name_like(m.group())) for m in _WORD.finditer(text)
+             if _name_like(m.group()) or _MODEL.fullmatch(m.group())]
     out = []
-    for i, (start, _) in enumerate(words):
+    for i, (start, _, named) in enumerate(words):
+        if not named:
+            continue
         for j in range(i, min(i + MAX_NAME_WORDS, len(words))):
             end = words[j][1]
             if "\n" in text[start:end] or (j > i and not text[words[j - 1][1] : words[j][0]].strip(" ") == ""):
@@ -266,9 +367,8 @@ def link_known_names(analysis: Analysis, text: str, known_types: Callable[[list[
         if m.label == "PERSON":
             continue
         if m.label == "ORG" and " " in m.canonical and m.canonical not in types:
-            words = m.canonical.split()
-            company = next((w for w in (words[0], words[-1]) if types.get(w) == "ORG"), None)
-            if company is not None:
+            company = company_part(m.canonical)
+            if company is not None and types.get(company) == "ORG":
                 m.canonical = company
         if m.canonical in types and types[m.canonical] != m.label:
             m.label = types[m.canonical]

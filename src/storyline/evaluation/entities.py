@@ -8,24 +8,30 @@ by instance id (an entity without one is a cluster of its own document).
 storyline's side: the article text is rebuilt from the tokens (spaces between tokens, a new line between
 sentences, so offsets are known), :func:`storyline.analyze.entities.resolve_mentions` tags and resolves it,
 and :func:`~storyline.analyze.entities.link_short_names` joins one-word person names to the full names of
-the articles read before (as the store does), topic by topic in file order. A gold mention takes the
-entity id of the system mention holding its last token (the head of an English name), else of the one
-that covers most of it; one that no system mention covers is a
-singleton. The exact-string baseline clusters the same gold mentions by their surface text. The choice
-between the two is also made leave-one-topic-out (:mod:`.cv`): chosen on three topics, scored on the fourth.
+the articles read before and :func:`~storyline.analyze.entities.link_known_names` resolves the other names
+against the names stored before (as the store does), topic by topic in file order. A gold mention takes the
+entity id of the system mention holding its head (:func:`align`), else of the last one inside its head part
+that is not a possessor; one with none is a singleton. The exact-string baseline clusters the same gold
+mentions by their surface text. The choice among the resolver, the resolver with each of its optional rules
+left out, and the baseline is also made leave-one-topic-out (:mod:`.cv`): chosen on three topics, scored on
+the fourth.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable
-from typing import Any
+from collections.abc import Callable, Collection, Hashable, Iterable
+from typing import TYPE_CHECKING, Any
 from dataclasses import dataclass
 from pathlib import Path
 
 from .cv import choose
 from .harness import PRF
+
+if TYPE_CHECKING:  # pragma: no cover
+    from storyline.model import Mention
 
 NAMED = {"NAM", "PRE.NAM"}
 
@@ -171,14 +177,21 @@ def conll_f1(scores: dict[str, PRF]) -> float:
 Resolver = Callable[[list[MeantimeDoc]], dict[tuple[str, int, int], str]]
 
 
-def storyline_ids(docs: list[MeantimeDoc], link_known: bool = True) -> dict[tuple[str, int, int], str]:
+def storyline_ids(
+    docs: list[MeantimeDoc], link_known: bool = True, rules: Collection[str] | None = None, parsed: dict[str, Any] | None = None
+) -> dict[tuple[str, int, int], str]:
     """The entity id storyline gives each gold mention, reading each topic's documents in order
-    (``link_known``: with :func:`~storyline.analyze.entities.link_known_names`, as the store does)."""
-    from storyline.analyze.entities import link_known_names, link_short_names, preferred_type, resolve_mentions
+    (``link_known``: with :func:`~storyline.analyze.entities.link_known_names`, as the store does; ``rules``:
+    the resolution rules, all by default; ``parsed``: spaCy docs by document name, parsed here when missing)."""
+    from storyline.analyze.entities import RULES, link_known_names, link_short_names, preferred_type, resolve_mentions
     from storyline.analyze.nlp import nlp
     from storyline.model import Analysis
 
-    parser = nlp()
+    parsed = parsed if parsed is not None else {}
+    if any(d.name not in parsed for d in docs):
+        parser = nlp()
+        parsed.update({d.name: parser(d.text) for d in docs if d.name not in parsed})
+    rules = RULES if rules is None else rules
     out: dict[tuple[str, int, int], str] = {}
     by_topic: dict[str, list[MeantimeDoc]] = defaultdict(list)
     for d in docs:
@@ -194,7 +207,7 @@ def storyline_ids(docs: list[MeantimeDoc], link_known: bool = True) -> dict[tupl
             return {n: preferred_type(stored[n]) for n in names if n in stored}
 
         for d in topic_docs:
-            mentions = resolve_mentions(parser(d.text))
+            mentions = resolve_mentions(parsed[d.name], rules)
             analysis = Analysis(article_id=d.name, entities=mentions)
             link_short_names(analysis, full_names)
             if link_known:
@@ -204,18 +217,40 @@ def storyline_ids(docs: list[MeantimeDoc], link_known: bool = True) -> dict[tupl
             for m in mentions:
                 stored[m.canonical].add(m.label)
             for g in d.mentions:
-                # The head of an English name is its last word ("U.S. automaker GM" is GM): the system
-                # mention holding the gold mention's last token first, else the one covering most of it.
-                last = d.text.rfind(" ", g.start, g.end) + 1 or g.start
-                best, best_cover = None, (False, 0)
-                for m in mentions:
-                    cover = (m.span.start <= max(last, g.start) < m.span.end,
-                             min(g.end, m.span.end) - max(g.start, m.span.start))
-                    if cover[1] > 0 and cover > best_cover:
-                        best, best_cover = m, cover
+                best = align(g, d.text, mentions)
                 key = (g.doc, g.start, g.end)
                 out[key] = best.entity_id if best is not None and best.entity_id else f"unresolved:{key}"
     return out
+
+
+#: what ends the head part of a gold mention: an apposition or a list ("Toulouse , France"), a place
+#: ("the Moscone Center in San Francisco"), a relative clause or a parenthesis
+_POST_MODIFIER = re.compile(r" (?:,|in|which|who|located|\() ")
+
+
+_POSSESSIVE = re.compile(r" ?(?:'s|’s|'|’)(?:\s|$)")
+
+
+def head_end(g: GoldMention, text: str) -> int:
+    """Where the head part of a gold mention ends: before its first post-modifier, else at its end."""
+    cut = _POST_MODIFIER.search(text, g.start, g.end)
+    return cut.start() if cut and cut.start() > g.start else g.end
+
+
+def align(g: GoldMention, text: str, mentions: list[Mention]) -> Mention | None:
+    """The system mention that stands for gold mention ``g``: the one holding the head of ``g`` (the last
+    word of its head part: "U.S. automaker GM" is GM, "San Jose , California" is San Jose), else the last one
+    inside the head part ("Apple 's iPod digital music players" is the iPod when the tagger found "iPod").
+    A head part that no system mention overlaps has none: its gold mention is a singleton."""
+    end = head_end(g, text)
+    last = text.rfind(" ", g.start, end) + 1 or g.start
+    inside = [m for m in mentions if m.span.start < end and m.span.end > g.start]
+    holding = [m for m in inside if m.span.start <= last < m.span.end]
+    if holding:
+        return max(holding, key=lambda m: (m.span.end - m.span.start))
+    # a possessor ("Boeing 's 787", "Japan 's Nikkei") modifies the head: it does not stand for the mention
+    inside = [m for m in inside if not _POSSESSIVE.match(text, m.span.end) and not text.startswith("'s", m.span.end - 2)]
+    return max(inside, key=lambda m: m.span.start) if inside else None
 
 
 def gold_clusters(docs: Iterable[MeantimeDoc]) -> Clusters:
@@ -230,15 +265,22 @@ def exact_string(docs: Iterable[MeantimeDoc]) -> Clusters:
 def evaluate(docs: list[MeantimeDoc], resolver: Resolver = storyline_ids) -> dict[str, object]:
     """storyline's and the baseline's scores on ``docs`` (and per topic)."""
     gold = gold_clusters(docs)
-    ids = resolver(docs)
+    parsed: dict[str, Any] = {}
+    ids = storyline_ids(docs, parsed=parsed) if resolver is storyline_ids else resolver(docs)
     system: Clusters = {k: ids[k] for k in gold}
     base = exact_string(docs)
     ours, baseline = conll(gold, system), conll(gold, base)
     topics = Counter(d.topic for d in docs)
     methods = {"storyline": system, "exact_string": base}
-    if resolver is storyline_ids:  # the rules that look names up in the store, chosen leave one topic out
-        without = storyline_ids(docs, link_known=False)
+    if resolver is storyline_ids:
+        # every rule is a choice made leave one topic out: the store look-ups and each resolution rule left out
+        from storyline.analyze.entities import RULES
+
+        without = storyline_ids(docs, link_known=False, parsed=parsed)
         methods["storyline_without_known_names"] = {k: without[k] for k in gold}
+        for rule in sorted(RULES):
+            less = storyline_ids(docs, rules=RULES - {rule}, parsed=parsed)
+            methods[f"storyline_without_{rule}"] = {k: less[k] for k in gold}
 
     def b3_on(method: str, some: list[MeantimeDoc]) -> float:
         names = {d.name for d in some}
