@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -107,3 +108,67 @@ def test_a_client_that_never_finishes_its_headers_is_closed(tmp_path):
         with socket.create_connection((host, int(port)), timeout=5) as fine:  # a whole head is answered
             fine.sendall(b"GET /api/threads HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             assert fine.recv(1024).startswith(b"HTTP/1.1 200")
+
+
+def test_the_ingest_process_ends_with_a_killed_server(db):
+    """A server killed with SIGKILL leaves no ingest process behind (it would hold the store and its pipes)."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "storyline", "serve", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "STORYLINE_TOKEN": TOKEN},
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(base + "/api/threads", timeout=30)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+        r = httpx.post(base + "/api/jobs", json=[{"title": "Ferry strike", "text": "Ferry crews went on strike on Monday."}], headers=AUTH, timeout=30)
+        assert r.status_code in (200, 202), r.text
+        deadline = time.monotonic() + 30
+        while not (kids := _descendants(proc.pid)):
+            assert time.monotonic() < deadline, "no ingest process was started"
+            time.sleep(0.1)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    deadline = time.monotonic() + 20
+    while (alive := [k for k in kids if _running(k)]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive, f"processes {alive} outlived the server"
+
+
+def _stat(pid: int) -> list[str]:
+    """The fields of ``/proc/PID/stat`` after the command name: state, parent pid, ..."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
+
+
+def _running(pid: int) -> bool:
+    fields = _stat(pid)
+    return bool(fields) and fields[0] not in ("Z", "X")
+
+
+def _descendants(pid: int) -> list[int]:
+    parents = {int(p.name): int(f[1]) for p in Path("/proc").iterdir() if p.name.isdigit() and len(f := _stat(int(p.name))) > 1}
+    found, frontier = [], {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        found.extend(frontier)
+    return found

@@ -376,3 +376,48 @@ def test_page_cache_serves_the_previous_page_only_while_a_new_one_is_made():
     small.get(1, "a", lambda: "x")
     small.get(1, "b", lambda: "y")  # evicts a
     assert small.newest("a") is None and small.newest("b") == "y"
+
+
+def test_a_commit_elsewhere_serves_the_page_before_until_the_new_one_is_made(tmp_path, seeds):
+    """Readers never wait for a render after a commit: they get the page before, made anew off the request path."""
+    from storyline.corpus import Corpus
+
+    path = build_store(tmp_path / "stale.db", seeds)
+    with serve(create_app(path)) as server, httpx.Client(base_url=server.url, timeout=60) as c:
+        before = c.get("/")
+        assert before.status_code == 200 and "Harbour bridge reopens" not in before.text
+        listed = c.get("/api/threads").json()
+        kept = c.get("/api/threads")  # the answer kept for this version, with its ETag
+        assert kept.json() == listed and kept.headers["etag"] and kept.headers["content-type"].startswith("application/json")
+        assert c.get("/api/threads", headers={"If-None-Match": kept.headers["etag"]}).status_code == 304
+        with Corpus(str(path)) as corpus:  # another connection commits, as the ingest process does
+            report = corpus.add_records([{"title": "Harbour bridge reopens", "text": "The harbour bridge reopened on Monday after repairs.", "published": "2016-05-02"}])
+            assert report.ingested == 1
+        stale = c.get("/")
+        assert stale.status_code == 200 and stale.headers["etag"] == before.headers["etag"]
+        # the API, though, is never behind: its kept answers are for one version only
+        assert c.get("/api/threads").json()["total"] == listed["total"] + 1
+        deadline = time.monotonic() + 30
+        while "Harbour bridge reopens" not in (fresh := c.get("/")).text:
+            assert time.monotonic() < deadline, "the listing was not made again after the commit"
+            time.sleep(0.05)
+        assert fresh.headers["etag"] != before.headers["etag"]
+
+
+def test_a_story_is_kept_until_that_story_changes(tmp_path, seeds):
+    """A commit that leaves a story alone leaves its version (and so its kept view and page) alone."""
+    from storyline.corpus import Corpus
+
+    path = build_store(tmp_path / "story-version.db", seeds)
+    with Corpus(str(path)) as corpus:
+        thread = corpus.stories()[0].id
+        event = corpus.store.events(thread)[0].id
+        before, store_before = corpus.store.story_version(thread), corpus.store.store_version()
+        corpus.add_records([{"title": "Harbour bridge reopens", "text": "The harbour bridge in Gdansk reopened on Monday after repairs.", "published": "2016-05-02"}])
+        assert corpus.store.store_version() != store_before
+        assert corpus.store.story_version(thread) == before  # another story was stored
+        assert corpus.store.story_version(event)[0] == "store"  # an event's id follows the whole store
+        seed = corpus.store.article(corpus.store.story_article_ids(thread)[0])
+        assert seed is not None
+        corpus.add_records([{"title": seed.title + " again", "text": seed.text + " Fans reacted on Tuesday.", "published": seed.published}])
+        assert corpus.store.story_version(thread) != before

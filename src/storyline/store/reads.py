@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import TYPE_CHECKING, Hashable, TypedDict
+from typing import TYPE_CHECKING, Any, Hashable, TypedDict
 
 import numpy as np
 
@@ -74,6 +74,8 @@ class ReadModels:
 
         db: Database
 
+        def resolve(self, story_id: str) -> str: ...
+
     def store_version(self) -> tuple[int, int, int]:
         """A key that changes whenever articles, assignments or merges are written."""
         row = self.db.execute(
@@ -82,6 +84,23 @@ class ReadModels:
                       (SELECT count(*) FROM merges)"""
         ).fetchone()
         return int(row[0]), int(row[1]), int(row[2])
+
+    def story_version(self, story_id: str) -> tuple[Any, ...]:
+        """A key that changes whenever what the view of one story shows may change: an article joins the
+        thread or one of its related threads, a related story is found, or threads merge. For an id that is
+        not a thread's (an event's), :meth:`store_version`."""
+        tid = self.resolve(story_id)
+        if self.db.execute("SELECT 1 FROM threads WHERE id = ?", (tid,)).fetchone() is None:
+            return ("store", *self.store_version())
+        row = self.db.execute(
+            """SELECT (SELECT count(*) FROM merges),
+                      (SELECT coalesce(max(seq), 0) FROM assignments WHERE thread_id IN (
+                           SELECT CAST(? AS TEXT) UNION SELECT thread_b FROM related_threads WHERE thread_a = ?
+                           UNION SELECT thread_a FROM related_threads WHERE thread_b = ?)),
+                      (SELECT coalesce(max(seq), 0) FROM related_threads WHERE thread_a = ? OR thread_b = ?)""",
+            (tid, tid, tid, tid, tid),
+        ).fetchone()
+        return ("story", tid, int(row[0]), int(row[1]), int(row[2]))
 
     def data_version(self) -> Hashable:
         """A value that changes whenever another connection has committed (SQLite's ``PRAGMA data_version``)."""
@@ -135,7 +154,7 @@ class ReadModels:
 
     def related_threads(self, thread_id: str, limit: int = 10) -> list[RelatedThread]:
         """The related stories of a thread (through merges on both sides), closest first."""
-        resolve = self.resolve  # type: ignore[attr-defined]
+        resolve = self.resolve
         thread_id = resolve(thread_id)
         ids, frontier = {thread_id}, [thread_id]
         while frontier:  # the ids merged into this thread, whose related rows are now its own

@@ -168,4 +168,7 @@ def api_ingest(body: IngestBody, state: WebState = Depends(web_state), store: St
     job = job_status(store, job_id)
     if job.status == "failed" or job.report is None:
         raise HTTPException(400, job.error or "the ingest failed")
+    if job.report.ingested:  # the writer waits for the pages it changed, so that it sees its write
+        threads = {t["thread_id"] for t in map(store.article_thread, job.report.article_ids) if t is not None}
+        state.refresh_pages([("stories", 1), *(("story", t) for t in sorted(threads))])
     return job.report

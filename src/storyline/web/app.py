@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..alerts import Webhooks
 from . import api, follow, jobs, site
-from .pages import CachedPage, CachedPages
+from .pages import CachedAnswers, CachedPage, CachedPages
 from .security import Guard
 from .state import Stores, WebState
 
@@ -62,6 +62,7 @@ def create_app(db_path: str | Path, token: str | None = None, webhooks: Webhooks
         openapi_url="/api/openapi.json",
     )
     app.state.web = state
+    state.renderers.update(site.PAGE_RENDERERS)
     app.mount("/static", StaticFiles(packages=[("storyline.web", "static")]), name="static")
     app.include_router(api.router)
     app.include_router(jobs.router)
@@ -77,21 +78,14 @@ def create_app(db_path: str | Path, token: str | None = None, webhooks: Webhooks
         return site.page(state, "error.html", exc.status_code, status=exc.status_code, message=exc.detail)
 
     def cached(key: Any) -> CachedPage | None:
-        """The page cached under ``key`` for the store as it is now (checked on the event loop).
-
-        While one request renders a page anew after a commit, the others get the page of the
-        version before (no herd of renders, no reader waiting on one); a request that finds no
-        render under way renders it, so a client sees its own writes.
-        """
-        version = state.version(state.stores.reader())
-        page = state.pages.peek(version, key)
-        if page is None and state.pages.making(version, key):
-            page = state.pages.newest(key)
+        """The page cached under ``key`` for the store as it is now, or the one before while it is made anew."""
+        page: CachedPage | None = state.fresh_or_stale_page(key)
         return page
 
     app.add_middleware(
         Guard, max_body=MAX_BODY, time_limit=TIME_LIMIT, slow_paths=("/api/ingest",), slow_limit=INGEST_TIME_LIMIT
     )
+    app.add_middleware(CachedAnswers, version=lambda: state.version(state.stores.reader()), cache=state.answers)
     app.add_middleware(CachedPages, lookup=cached)  # outermost: a cached page skips routing and the guard
     return app
 

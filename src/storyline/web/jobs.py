@@ -11,6 +11,7 @@ process answers for any job.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import secrets
 import threading
@@ -27,6 +28,10 @@ from .state import WebState, reader, require_writer, web_state
 IngestBody = Union[list[dict[str, Any]], IngestInputs]
 
 router = APIRouter(prefix="/api", tags=["jobs"])
+
+
+#: How much lower than the server's the ingest process's CPU priority is (``nice`` steps).
+JOB_NICENESS = 10
 
 
 class JobStatus(BaseModel):
@@ -114,10 +119,28 @@ class Jobs:
             return
 
 
+def _exit_after(parent: Any) -> None:
+    parent.join()
+    os._exit(0)
+
+
 def _work(path: str, inbox: Any, outbox: Any, webhooks: Webhooks | None = None) -> None:
     """The ingest process: one corpus writer, the jobs one after another; after a job that stored
-    articles, the alerts of followed stories are queued (and sent by the alerts' own thread)."""
+    articles, the alerts of followed stories are queued (and sent by the alerts' own thread).
+
+    It runs at a lower CPU priority (:data:`JOB_NICENESS`), so that on a busy machine the
+    readers' requests go first and the ingest takes the time they leave.
+    """
     import sys
+
+    if hasattr(os, "nice"):
+        try:
+            os.nice(JOB_NICENESS)
+        except OSError:
+            pass
+    parent = multiprocessing.parent_process()
+    if parent is not None:  # the server went away (even killed): stop too, an open write rolls back
+        threading.Thread(target=_exit_after, args=(parent,), name="storyline-jobs-parent", daemon=True).start()
 
     from ..corpus import Corpus
     from ..errors import StorylineError

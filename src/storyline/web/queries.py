@@ -44,6 +44,29 @@ def current_version(store: Store) -> tuple[int, int, int]:
     return version
 
 
+_story_versions: "weakref.WeakKeyDictionary[Store, tuple[Hashable, dict[str, Hashable]]]" = weakref.WeakKeyDictionary()
+#: Story versions remembered per connection between two commits (the most-read stories).
+STORY_VERSIONS_KEPT = 10_000
+
+
+def story_version(store: Store, story_id: str) -> Hashable:
+    """:meth:`Store.story_version` through a read-only connection, re-read only after another connection commits.
+
+    A story's view and page are kept under this version, so that a commit makes again only the
+    stories it changed, not every story that readers have open.
+    """
+    data_version = store.data_version()
+    seen = _story_versions.get(store)
+    if seen is None or seen[0] != data_version:
+        seen = _story_versions[store] = (data_version, {})
+    known = seen[1]
+    if story_id not in known:
+        if len(known) >= STORY_VERSIONS_KEPT:
+            known.clear()
+        known[story_id] = store.story_version(story_id)
+    return known[story_id]
+
+
 class VersionedCache:
     """A small LRU cache whose entries are valid for one store version only.
 

@@ -32,56 +32,55 @@ def page(state: WebState, template: str, status_code: int = 200, **context: Any)
     return HTMLResponse(state.env.get_template(template).render(**context), status_code=status_code)
 
 
-async def cached_page(state: WebState, key: Any, render: Callable[[Store], CachedPage]) -> PageResponse:
-    """The page under ``key`` from the cache, rendered in a worker thread when missing.
-
-    Hits normally never get here: :class:`CachedPages` answers them before routing.
-    """
-    v = state.version(state.stores.reader())
-    found = state.pages.peek(v, key)
+async def cached_page(state: WebState, key: tuple[str, Any]) -> PageResponse:
+    """The page under ``key`` from the cache (or the one before, while it is made anew), else rendered
+    in a worker thread. Hits normally never get here: :class:`CachedPages` answers them before routing."""
+    found = state.fresh_or_stale_page(key)
     if found is None:
-        found = await run_in_threadpool(lambda: state.pages.get(v, key, lambda: render(state.stores.reader())))
+        found = await run_in_threadpool(state.render_page, key)
     return PageResponse(found)
+
+
+def render_stories(state: WebState, store: Store, page_no: int) -> CachedPage:
+    rows = state.summaries(store)
+    pages_total = max(1, -(-len(rows) // PAGE_SIZE))
+    shown = rows[(page_no - 1) * PAGE_SIZE : page_no * PAGE_SIZE]
+    return CachedPage.of_html(
+        state.env.get_template("stories.html").render(
+            threads=shown, total=len(rows), page=page_no, pages=pages_total, articles=store.count_articles()
+        )
+    )
+
+
+def render_story(state: WebState, store: Store, story_id: str) -> CachedPage:
+    view = state.view_of(store, story_id)
+    if view["thread"]["id"] != story_id:  # an event id, or a thread merged into another
+        return CachedPage.redirect("/stories/" + quote(view["thread"]["id"], safe=""))
+    entries, source = timeline.timeline_entries(store, view)
+    html = state.env.get_template("story.html").render(
+        view=view,
+        chart=timeline.chart(entries),
+        entries=entries,
+        timeline_source=source,
+        corrections=state.corrections_of(store, story_id),
+        max_articles=MAX_ARTICLE_ROWS,
+        max_entries=MAX_TIMELINE_ROWS,
+    )
+    return CachedPage.of_html(html)
+
+
+#: The cached page kinds (the first part of a page key) and how each is rendered.
+PAGE_RENDERERS: dict[str, Callable[[WebState, Store, Any], CachedPage]] = {"stories": render_stories, "story": render_story}
 
 
 @router.get("/", response_class=HTMLResponse)
 async def stories_page(request: Request, page_no: int = Query(1, alias="page", ge=1)) -> PageResponse:
-    state = web_state(request)
-
-    def render(store: Store) -> CachedPage:
-        rows = state.summaries(store)
-        pages_total = max(1, -(-len(rows) // PAGE_SIZE))
-        shown = rows[(page_no - 1) * PAGE_SIZE : page_no * PAGE_SIZE]
-        return CachedPage.of_html(
-            state.env.get_template("stories.html").render(
-                threads=shown, total=len(rows), page=page_no, pages=pages_total, articles=store.count_articles()
-            )
-        )
-
-    return await cached_page(state, ("stories", page_no), render)
+    return await cached_page(web_state(request), ("stories", page_no))
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 async def story_page(request: Request, story_id: str) -> PageResponse:
-    state = web_state(request)
-
-    def render(store: Store) -> CachedPage:
-        view = state.view_of(store, story_id)
-        if view["thread"]["id"] != story_id:  # an event id, or a thread merged into another
-            return CachedPage.redirect("/stories/" + quote(view["thread"]["id"], safe=""))
-        entries, source = timeline.timeline_entries(store, view)
-        html = state.env.get_template("story.html").render(
-            view=view,
-            chart=timeline.chart(entries),
-            entries=entries,
-            timeline_source=source,
-            corrections=state.corrections_of(store, story_id),
-            max_articles=MAX_ARTICLE_ROWS,
-            max_entries=MAX_TIMELINE_ROWS,
-        )
-        return CachedPage.of_html(html)
-
-    return await cached_page(state, ("story", story_id), render)
+    return await cached_page(web_state(request), ("story", story_id))
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hmac
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Iterable
 
 from fastapi import Depends, Header, HTTPException, Request
 from jinja2 import Environment
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 #: Rendered pages kept in memory, in bytes of HTML.
 PAGE_CACHE_BYTES = 200_000_000
+#: API answers kept in memory, in bytes of JSON.
+ANSWER_CACHE_BYTES = 100_000_000
 
 
 class Stores:
@@ -64,23 +67,83 @@ class WebState:
     views: VersionedCache = field(default_factory=lambda: VersionedCache(256))  # story views, corrections
     listing: VersionedCache = field(default_factory=lambda: VersionedCache(2))  # thread summaries, apart from views
     pages: VersionedCache = field(default_factory=lambda: VersionedCache(PAGE_CACHE_BYTES, cost=lambda page: len(page.body)))
+    answers: VersionedCache = field(default_factory=lambda: VersionedCache(ANSWER_CACHE_BYTES, cost=lambda page: len(page.body)))
     semantic: SemanticSearch = field(default_factory=SemanticSearch)
     env: Environment = field(default_factory=environment)
+    #: how each kind of cached page is rendered (``renderers[kind](state, store, arg)`` for the key ``(kind, arg)``)
+    renderers: dict[str, Callable[["WebState", Store, Any], Any]] = field(default_factory=dict)
+    _refreshing: set[Hashable] = field(default_factory=set)
+    _refresh_lock: threading.Lock = field(default_factory=threading.Lock)
+    _refresher: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="storyline-pages"))
 
     def version(self, store: Store) -> tuple[int, int, int]:
         return queries.current_version(store)
+
+    def page_version(self, store: Store, key: tuple[str, Any]) -> Hashable:
+        """The version a page is kept under: its story's for a story page, the store's for the others."""
+        return queries.story_version(store, key[1]) if key[0] == "story" else self.version(store)
+
+    def render_page(self, key: tuple[str, Any]) -> Any:
+        """The page under ``key`` at the store's current version, rendered here when it is not cached."""
+        store = self.stores.reader()
+        render = self.renderers[key[0]]
+        return self.pages.get(self.page_version(store, key), key, lambda: render(self, store, key[1]))
+
+    def fresh_or_stale_page(self, key: tuple[str, Any]) -> Any:
+        """The page under ``key`` for the store as it is now; else the newest one cached before, while the
+        current one is rendered in the background; ``None`` when the page was never rendered.
+
+        A commit thus never makes readers wait for a render (nor starts one per reader): each page
+        is made again once, off the request path, and the readers get it as soon as it is ready.
+        A writer that wants to see its own write renders the pages it touched (:meth:`refresh_pages`).
+        """
+        version = self.page_version(self.stores.reader(), key)
+        page = self.pages.peek(version, key)
+        if page is not None or key[0] not in self.renderers:
+            return page
+        stale = self.pages.newest(key)
+        if stale is not None:
+            self._refresh_later(key)
+        return stale
+
+    def _refresh_later(self, key: tuple[str, Any]) -> None:
+        with self._refresh_lock:
+            if key in self._refreshing:
+                return
+            self._refreshing.add(key)
+
+        def refresh() -> None:
+            try:
+                self.render_page(key)
+            except Exception:  # noqa: BLE001 - a page that fails now is rendered (and its error shown) on request
+                pass
+            finally:
+                with self._refresh_lock:
+                    self._refreshing.discard(key)
+
+        self._refresher.submit(refresh)
+
+    def refresh_pages(self, keys: Iterable[tuple[str, Any]]) -> None:
+        """Render the pages under ``keys`` that were cached before for the current version now (after a
+        write, by the writer, so that it sees its write); the others are made again when next asked for."""
+        for key in keys:
+            if key[0] in self.renderers and self.pages.newest(key) is not None:
+                try:
+                    self.render_page(key)
+                except HTTPException:
+                    pass  # a story merged away or gone: its request says so
 
     def summaries(self, store: Store) -> list[dict[str, Any]]:
         return self.listing.get(self.version(store), "threads", lambda: queries.thread_summaries(store))
 
     def view_of(self, store: Store, story_id: str) -> dict[str, Any]:
-        view = self.views.get(self.version(store), ("view", story_id), lambda: story_view(store, story_id))
+        view = self.views.get(queries.story_version(store, story_id), ("view", story_id), lambda: story_view(store, story_id))
         if view is None:
             raise HTTPException(404, f"no story {story_id}")
         return view
 
     def corrections_of(self, store: Store, thread_id: str) -> dict[str, Any]:
-        return self.views.get(self.version(store), ("corrections", thread_id), lambda: evidence.corrections(store, thread_id))
+        return self.views.get(queries.story_version(store, thread_id), ("corrections", thread_id), lambda: evidence.corrections(store, thread_id))
 
 
 def web_state(request: Request) -> WebState:
