@@ -66,6 +66,14 @@ def test_stored_relations_are_those_computed_at_read_time(seeds):
         computed = corrections_for_thread(corpus.store, thread, scorer=RuleScorer())
         assert [r["label"] for r in stored if r["label"] == "corrects"]
         assert stored == computed
+        # Only the labels asked for are read from the store, and they are the same relations.
+        ids = [a.id for a in articles]
+        every = corpus.store.stored_relations(ids)
+        for label in {r.label for r in every} | {"contradicts"}:
+            only = corpus.store.stored_relations(ids, labels=[label])
+            assert only == [r for r in every if r.label == label]
+            assert corrections_for_thread(corpus.store, thread, labels=[label]) == [r for r in stored if r["label"] == label]
+        assert corpus.store.stored_relations(ids, labels=[]) == []
         # Recomputing after a rule change gives them back.
         from storyline.explain.corrections import reanalyze
 

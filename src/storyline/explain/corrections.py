@@ -828,7 +828,7 @@ class IncrementalMatcher:
 def stored_corrections(store: "Store", thread_id: str, article_ids: list[str], wanted: set[str]) -> list[dict[str, Any]]:
     """The stored relations between a thread's articles, in the order :func:`corrections_for_thread` gives."""
     position = {a: i for i, a in enumerate(article_ids)}
-    relations = [r for r in store.stored_relations(article_ids) if r.label in wanted]
+    relations = store.stored_relations(article_ids, labels=wanted)
     relations.sort(key=lambda r: (position[r.later.article_id], r.later.span.start, r.earlier.span.start))
     by_id = {a.id: a for a in store.articles({x for r in relations for x in (r.earlier.article_id, r.later.article_id)})}
     resolved = store.resolve(thread_id)

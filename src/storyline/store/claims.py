@@ -97,15 +97,20 @@ class ClaimStore:
             n += int(self.db.execute(f"SELECT count(*) FROM claims_related WHERE article_id IN ({marks})", part).fetchone()[0])
         return n
 
-    def stored_relations(self, article_ids: Iterable[str]) -> list[ClaimRelation]:
-        """Relations whose later claim is in one of ``article_ids`` and whose earlier one is too."""
+    def stored_relations(self, article_ids: Iterable[str], labels: Iterable[str] | None = None) -> list[ClaimRelation]:
+        """Relations whose later claim is in one of ``article_ids`` and whose earlier one is too (of ``labels`` only,
+        when given: a story's restatements outnumber its corrections, and only these are read at a time)."""
         ids = list(article_ids)
         wanted = set(ids)
+        kinds = sorted(set(labels)) if labels is not None else []
+        only = f" AND label IN ({','.join('?' * len(kinds))})" if labels is not None else ""
+        if labels is not None and not kinds:
+            return []
         rows: list[Any] = []
         for lo in range(0, len(ids), 500):
             part = ids[lo : lo + 500]
             marks = ",".join("?" * len(part))
-            rows += self.db.execute(f"SELECT * FROM claim_relations WHERE later_article IN ({marks})", part).fetchall()
+            rows += self.db.execute(f"SELECT * FROM claim_relations WHERE later_article IN ({marks}){only}", [*part, *kinds]).fetchall()
         rows = [r for r in rows if r["earlier_article"] in wanted]
         claim_ids = list({r["earlier_claim"] for r in rows} | {r["later_claim"] for r in rows})
         claims: dict[str, Claim] = {}
