@@ -125,6 +125,7 @@ RULES = frozenset({"model_numbers", "governments", "bracketed_acronyms", "surnam
 def resolve_mentions(doc: "Doc", rules: Collection[str] = RULES) -> list[Mention]:
     """Mentions of named entities in ``doc`` with their canonical names, in text order (``rules``: which
     of :data:`RULES` apply)."""
+    text = doc.text  # spaCy joins the tokens again at every access
     raw: list[tuple[Span, str, str, str]] = []  # span, surface text, label, cleaned name
     for ent in doc.ents:
         if ent.label_ not in KEEP:
@@ -145,7 +146,7 @@ def resolve_mentions(doc: "Doc", rules: Collection[str] = RULES) -> list[Mention
                 name, label = rest, "GPE"
         if label == "NORP" and name.lower() in DEMONYMS:
             name, label = DEMONYMS[name.lower()], "GPE"
-        raw.append((Span(ent.start_char, end), doc.text[ent.start_char:end], label, name))
+        raw.append((Span(ent.start_char, end), text[ent.start_char:end], label, name))
     # An acronym names the multi-word name of the article whose initials it spells ("GM", "General Motors").
     long_names = {n: lab for _, _, lab, n in raw if len(n.split()) > 1 and lab != "PERSON"}
     acronyms: dict[str, tuple[str, str]] = {}
@@ -154,14 +155,14 @@ def resolve_mentions(doc: "Doc", rules: Collection[str] = RULES) -> list[Mention
     # An acronym in brackets right after a name is that name ("Singapore Airlines (SIA)"), and so is each
     # later use of it, tagged or not.
     for span, _, lab, n in list(raw):
-        hit = _BRACKETED.match(doc.text, span.end)
+        hit = _BRACKETED.match(text, span.end)
         if hit and lab != "PERSON" and "bracketed_acronyms" in rules and _abbreviates(hit.group(1), n):
             acronyms[hit.group(1)] = (n, lab)
     taken = [span for span, *_ in raw]
     for acr, (_, lab) in acronyms.items():
         if len(acr) < 2 or "bracketed_acronyms" not in rules:
             continue
-        for hit in re.finditer(r"\b" + re.escape(acr) + r"\b", doc.text):
+        for hit in re.finditer(r"\b" + re.escape(acr) + r"\b", text):
             span = Span(hit.start(), hit.end())
             if not any(span.overlaps(t) for t in taken):
                 raw.append((span, acr, lab, acr))
@@ -179,7 +180,7 @@ def resolve_mentions(doc: "Doc", rules: Collection[str] = RULES) -> list[Mention
     taken = [span for span, *_ in raw]
     surnames = {n.split()[-1] for n in full_names if n.split()[-1][:1].isupper()} if "surnames" in rules else set()
     for surname in sorted(surnames):
-        for hit in re.finditer(r"\b" + re.escape(surname) + r"\b", doc.text):
+        for hit in re.finditer(r"\b" + re.escape(surname) + r"\b", text):
             span = Span(hit.start(), hit.end())
             tok = doc.char_span(hit.start(), hit.end())
             if tok is not None and len(tok) == 1 and tok[0].pos_ == "PROPN" and not any(span.overlaps(t) for t in taken):
@@ -215,7 +216,7 @@ def resolve_mentions(doc: "Doc", rules: Collection[str] = RULES) -> list[Mention
             role = _role_before(doc, span.start)
             if role:
                 roles.setdefault(role, canon)
-    extra = _role_mentions(doc.text, roles, mentions)
+    extra = _role_mentions(text, roles, mentions)
     # A role mention ("the Russian President") replaces the adjective inside it ("Russian", NORP).
     mentions = [m for m in mentions if not any(m.span.overlaps(r.span) for r in extra)] + extra
     mentions.sort(key=lambda m: m.span)

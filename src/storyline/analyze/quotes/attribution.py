@@ -276,9 +276,16 @@ def _subject_kind(subj: Token | None) -> str:
     return subj.pos_
 
 
+_FIRST_BREAK = "storyline.first_break"  # Doc.user_data: the index of the first token followed by a line break
+
+
 def _in_first_line(t: Token) -> bool:
     """Whether ``t`` is on the article's first line (its headline); stops at the first line break."""
-    return not any("\n" in x.text_with_ws for x in t.doc[: t.i])
+    doc = t.doc
+    first = doc.user_data.get(_FIRST_BREAK)
+    if first is None:  # found once per document (this is asked for every cue)
+        first = doc.user_data[_FIRST_BREAK] = next((x.i for x in doc if "\n" in x.text_with_ws), len(doc))
+    return bool(first >= t.i)
 
 
 def cue_features(cue: Token) -> list[str]:
