@@ -75,3 +75,34 @@ def test_counts_add_up() -> None:
     a = Counts(gold=2, system=1, relaxed_system=1, relaxed_gold=1, value_correct=1)
     a += Counts(gold=1, system=3, relaxed_system=1, relaxed_gold=1)
     assert a.scores()["relaxed"].as_dict() == pytest.approx({"precision": 0.5, "recall": 2 / 3, "f1": 4 / 7})
+
+
+def test_a_gold_expression_split_in_two_is_recalled_once() -> None:
+    text = "Deliveries run from 2009 to 2011 at the plant."
+    start = text.index("from")
+    gold = [_tx(text, start, start + len("from 2009 to 2011"), "P2Y", "DURATION")]
+    system = [_tx(text, text.index("2009"), text.index("2009") + 4, "2009"), _tx(text, text.index("2011"), text.index("2011") + 4, "P2Y", "DURATION")]
+    s = {k: v.as_dict() for k, v in score_document(text, gold, system).scores().items()}
+    assert s["type"]["recall"] == pytest.approx(1.0) and s["type"]["precision"] == pytest.approx(0.5)
+    assert s["value"]["recall"] == pytest.approx(1.0) and s["value"]["precision"] == pytest.approx(0.5)
+    two_right = [_tx(text, text.index("2009"), text.index("2009") + 4, "P2Y", "DURATION"), system[1]]
+    assert score_document(text, gold, two_right).scores()["type"].as_dict()["recall"] == pytest.approx(1.0)  # not 2.0
+
+
+def test_meantime_cat_files_are_read_for_their_annotated_sentences(tmp_path) -> None:
+    from storyline.evaluation.timeml import MEANTIME_TIMEX_SENTENCES, read_corpus
+
+    words = [(s, w) for s in range(MEANTIME_TIMEX_SENTENCES + 2) for w in (["Sales", "rose", "on", "Monday", "."] if s in (1, MEANTIME_TIMEX_SENTENCES + 1) else ["It", "rained", "."])]
+    tokens = "".join(f'<token number="{i}" sentence="{s}" t_id="{i + 1}">{w}</token>' for i, (s, w) in enumerate(words))
+    monday = [i + 1 for i, (s, w) in enumerate(words) if w == "Monday"]
+    markables = (
+        '<TIMEX3 functionInDocument="CREATION_TIME" m_id="1" type="DATE" value="2009-05-14"></TIMEX3>'
+        + "".join(f'<TIMEX3 functionInDocument="NONE" m_id="{k + 2}" type="DATE" value="2009-05-11"><token_anchor t_id="{t}"/></TIMEX3>' for k, t in enumerate(monday))
+    )
+    folder = tmp_path / "corpus_x"
+    folder.mkdir()
+    (folder / "1_doc.xml").write_text(f'<?xml version="1.0" ?><Document doc_id="1" lang="en">{tokens}<Markables>{markables}</Markables></Document>')
+    [(corpus, doc)] = read_corpus(tmp_path)
+    assert corpus == "corpus_x" and doc.dct == "2009-05-14"
+    assert doc.text.count("\n") == MEANTIME_TIMEX_SENTENCES - 1  # the title and five sentences, nothing after
+    assert [(t.text, t.value) for t in doc.timexes] == [("Monday", "2009-05-11")]  # the one past sentence 5 is cut with its text

@@ -20,13 +20,13 @@ the fourth.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable
 from typing import TYPE_CHECKING, Any
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cat import anchors, read_cat
 from .cv import choose
 from .harness import PRF
 
@@ -55,29 +55,14 @@ class MeantimeDoc:
 
 def read_doc(path: Path, topic: str) -> MeantimeDoc:
     """One CAT XML file: its rebuilt text and its named mentions with their cross-document instance."""
-    root = ET.parse(path).getroot()
-    pieces: list[str] = []
-    offsets: dict[str, tuple[int, int]] = {}
-    pos, sentence = 0, None
-    for tok in root.iter("token"):
-        if sentence is not None and tok.get("sentence") != sentence:
-            pieces.append("\n")
-            pos += 1
-        elif pieces:
-            pieces.append(" ")
-            pos += 1
-        word = tok.text or ""
-        offsets[tok.get("t_id", "")] = (pos, pos + len(word))
-        pieces.append(word)
-        pos += len(word)
-        sentence = tok.get("sentence")
-    text = "".join(pieces)
+    cat = read_cat(path)
+    root, text = cat.root, cat.text
     markables = root.find("Markables")
     mentions: dict[str, list[str]] = {}
     instance: dict[str, str] = {}
     for el in markables if markables is not None else []:
         if el.tag == "ENTITY_MENTION" and el.get("syntactic_type") in NAMED:
-            mentions[el.get("m_id", "")] = [a.get("t_id", "") for a in el.iter("token_anchor")]
+            mentions[el.get("m_id", "")] = anchors(el)
         elif el.tag == "ENTITY":
             instance[el.get("m_id", "")] = el.get("instance_id") or f"{path.stem}#{el.get('m_id')}"
     refers: dict[str, str] = {}
@@ -88,11 +73,11 @@ def read_doc(path: Path, topic: str) -> MeantimeDoc:
         for src in rel.findall("source"):
             refers[src.get("m_id", "")] = target.get("m_id", "")
     out = []
-    for m_id, anchors in mentions.items():
-        spans = [offsets[t] for t in anchors if t in offsets]
-        if not spans or m_id not in refers or refers[m_id] not in instance:
+    for m_id, tokens in mentions.items():
+        extent = cat.extent(tokens)
+        if extent is None or m_id not in refers or refers[m_id] not in instance:
             continue
-        start, end = min(s for s, _ in spans), max(e for _, e in spans)
+        start, end = extent
         out.append(GoldMention(path.stem, start, end, text[start:end], instance[refers[m_id]]))
     out.sort(key=lambda m: (m.start, m.end))
     return MeantimeDoc(path.stem, topic, text, out)

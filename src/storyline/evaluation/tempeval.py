@@ -34,8 +34,10 @@ class Counts:
     strict_gold: int = 0
     relaxed_system: int = 0
     relaxed_gold: int = 0
-    type_correct: int = 0
+    type_correct: int = 0  # system expressions whose best-matching gold has their type
     value_correct: int = 0
+    type_gold: int = 0  # gold expressions matched by a system expression of their type (each counted once)
+    value_gold: int = 0
 
     def __iadd__(self, other: "Counts") -> "Counts":
         for name in self.__dataclass_fields__:
@@ -47,8 +49,8 @@ class Counts:
         return {
             "strict": prf(self.strict_system, self.system, self.strict_gold, self.gold),
             "relaxed": prf(self.relaxed_system, self.system, self.relaxed_gold, self.gold),
-            "type": prf(self.type_correct, self.system, self.type_correct, self.gold),
-            "value": prf(self.value_correct, self.system, self.value_correct, self.gold),
+            "type": prf(self.type_correct, self.system, self.type_gold, self.gold),
+            "value": prf(self.value_correct, self.system, self.value_gold, self.gold),
         }
 
 
@@ -75,6 +77,7 @@ def score_document(text: str, gold: list[TimeExpression], system: list[TimeExpre
     c = Counts(gold=len(gold), system=len(system))
     c.strict_gold = sum(1 for g in g_sets if g and g in s_sets)
     c.relaxed_gold = sum(1 for g in g_sets if any(g & s for s in s_sets))
+    typed, valued = set(), set()
     for s_expr, s in zip(system, s_sets):
         overlaps = [(len(s & g), i) for i, g in enumerate(g_sets) if s & g]
         if not overlaps:
@@ -82,11 +85,17 @@ def score_document(text: str, gold: list[TimeExpression], system: list[TimeExpre
         c.relaxed_system += 1
         if s in g_sets:
             c.strict_system += 1
-            partner = gold[g_sets.index(s)]
+            k = g_sets.index(s)
         else:
-            partner = gold[max(overlaps)[1]]
-        c.type_correct += s_expr.type == partner.type
-        c.value_correct += normalise_value(s_expr.value) == normalise_value(partner.value)
+            k = max(overlaps)[1]
+        partner = gold[k]
+        if s_expr.type == partner.type:
+            c.type_correct += 1
+            typed.add(k)
+        if normalise_value(s_expr.value) == normalise_value(partner.value):
+            c.value_correct += 1
+            valued.add(k)
+    c.type_gold, c.value_gold = len(typed), len(valued)
     return c
 
 

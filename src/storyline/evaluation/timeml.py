@@ -124,16 +124,52 @@ def write_timeml(doc: TimeMLDoc, path: Path) -> None:
     path.write_text(body, encoding="utf-8")
 
 
+#: MEANTIME annotates time expressions in the title and the first five sentences (sentences 0 to 5) only.
+MEANTIME_TIMEX_SENTENCES = 6
+
+
+def read_cat_timexes(path: Path) -> TimeMLDoc:
+    """A MEANTIME CAT XML file as a :class:`TimeMLDoc`: the annotated part of the text (the title and the
+    first five sentences, rebuilt from the tokens), its TIMEX3 markables that anchor to tokens (the
+    creation time among them: it is written in the text), and the creation time's value as the DCT."""
+    from .cat import anchors, read_cat
+
+    cat = read_cat(path)
+    ends = [cat.offsets[t.get("t_id", "")][1] for t in cat.root.iter("token") if int(t.get("sentence") or 0) < MEANTIME_TIMEX_SENTENCES]
+    text = cat.text[: max(ends, default=0)]
+    timexes: list[TimeExpression] = []
+    dct = None
+    markables = cat.root.find("Markables")
+    for el in markables if markables is not None else []:
+        if el.tag != "TIMEX3":
+            continue
+        if el.get("functionInDocument") == "CREATION_TIME":
+            dct = el.get("value") or dct
+        extent = cat.extent(anchors(el))
+        if extent is None or extent[1] > len(text):
+            continue  # an empty (implicit) expression, or one outside the annotated part
+        start, end = extent
+        timexes.append(
+            TimeExpression(span=Span(start, end), text=text[start:end], type=el.get("type", "DATE"), value=el.get("value", ""))  # type: ignore[arg-type]
+        )
+    timexes.sort(key=lambda t: t.span)
+    return TimeMLDoc(cat.root.get("doc_id") or path.stem, dct, text, timexes)
+
+
 def read_corpus(root: Path) -> list[tuple[str, TimeMLDoc]]:
-    """Every ``*.tml`` file under ``root`` with its corpus name (the first folder below ``root``)."""
+    """Every ``*.tml`` file under ``root`` (else every MEANTIME CAT ``*.xml``) with its corpus name (the
+    first folder below ``root``)."""
     files = sorted(root.rglob("*.tml"))
+    reader = read_timeml
     if not files:
-        raise InputError(str(root), "no .tml files found")
+        files, reader = sorted(root.rglob("*.xml")), read_cat_timexes
+    if not files:
+        raise InputError(str(root), "no .tml (TimeML) or .xml (CAT) files found")
     out = []
     for f in files:
         rel = f.relative_to(root)
         corpus = rel.parts[0] if len(rel.parts) > 1 else root.name
-        out.append((corpus, read_timeml(f)))
+        out.append((corpus, reader(f)))
     return out
 
 
