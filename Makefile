@@ -41,12 +41,13 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
-# Speed benchmarks (not tests): analysis, linking at 100,000 articles, web load with wrk. Numbers: docs/benchmarks.md.
+# Speed benchmarks (not tests): analysis, linking at 100,000 articles, web load with wrk (also while ingests are posted). Numbers: docs/benchmarks.md.
 bench: install
 	command -v wrk >/dev/null || ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/bench_analyze.py --n 200
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/bench_link.py --size 100000 --adds 1000
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/load_web.py --db out/load-100k.db --seconds 30
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/load_reliability.py --db out/load-rel.db --articles 5000 --seconds 60
 
 # Re-pin every dependency with hashes (needs the registry; run after editing pyproject.toml).
 lock:
