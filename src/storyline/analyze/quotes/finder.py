@@ -58,6 +58,7 @@ _FUNCTION_WORDS = {"of", "the", "a", "an", "and", "for", "to", "in", "on", "at",
 _ENT_CHANNEL_LABELS = {"ORG", "PRODUCT", "WORK_OF_ART", "FAC"}
 _TRIM = " \t\n,.;:—–-"
 _ATTRIBUTION_LEMMAS = SPEECH_VERBS | THOUGHT_VERBS
+_HOLDER_PREPS = {"from", "by", "among"}
 # "PENCE: Well, look …" (transcripts) and "Graham: Trump’s … Destroying GOP" (headlines).
 _COLON_LINE = re.compile(r"^([A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){0,4})[ \t]*:[ \t]+(\S[^\n]{10,})$", re.MULTILINE)
 _COLON_STOP = {"photo", "image", "read", "update", "note", "editor", "source", "watch", "related", "warning", "q", "a"}
@@ -168,6 +169,52 @@ def _subject(art: _Article, cue: Token) -> Token | None:
         owner = next((c for c in cue.children if c.dep_ == "poss" and art.outside(c)), None)
         if owner is not None:
             return owner
+        # "complaints from his counterpart", "claims by intelligence agencies", "a sense among some".
+        prep = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ in _HOLDER_PREPS and c.i > cue.i), None)
+        holder = next((c for c in prep.children if c.dep_ == "pobj" and art.outside(c)), None) if prep else None
+        if holder is not None:
+            return holder
+        # "raised concern that …", "made the case that …": the noun's verb has the source as its subject.
+        if cue.dep_ == "dobj" and cue.head is not cue:
+            found = _subject_of(art, cue.head)
+            return found if found is not None else _subject_nearby(art, cue.head)
+    found = _subject_of(art, cue)
+    return found if found is not None else _subject_nearby(art, cue)
+
+
+def _subject_nearby(art: _Article, cue: Token) -> Token | None:
+    """A source the parse does not make the cue's subject, read off the word order of a verb cue.
+
+    After the cue ("…,'' recalled Mr. Rhodes", "said Robin Maynard, half joking", where the parser takes
+    the name for an object or the subject of the quote): the cue's object or its complement's subject when
+    that starts right after the cue and punctuation comes before it. Before the cue ("On Dec. 2, Col.
+    Warren, a military spokesman, said"): a name with an apposition that ends at the comma before it.
+    """
+    if cue.pos_ != "VERB" or cue.i == 0:
+        return None
+    doc = cue.doc
+    if cue.lemma_.lower() in _ATTRIBUTION_LEMMAS and doc[cue.i - 1].is_punct:
+        after = [c for c in cue.children if c.dep_ == "dobj"]
+        after += [s for c in cue.children if c.dep_ == "ccomp" and c.i > cue.i for s in c.children if s.dep_ == "nsubj"]
+        for c in after:
+            if c.left_edge.i == cue.i + 1 and c.pos_ in ("PROPN", "NOUN") and art.outside(c):
+                return c
+    if doc[cue.i - 1].text != ",":
+        return None
+    sent_start = cue.sent.start
+    last = cue.i - 2
+    names = [
+        t
+        for t in doc[sent_start : cue.i - 1]
+        if t.dep_ == "appos" and t.right_edge.i == last and t.head.pos_ == "PROPN" and art.outside(t.head)
+    ]
+    if not names:
+        return None
+    return min(names, key=lambda t: t.left_edge.i).head
+
+
+def _subject_of(art: _Article, cue: Token) -> Token | None:
+    """The subject of a verb cue (or of a verb above it), or the agent of a passive one."""
     node: Token | None = cue
     for _ in range(3):
         if node is None:
