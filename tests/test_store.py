@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from storyline.errors import StorylineError
-from storyline.model import Analysis, Article, Mention, Quote, Span
+from storyline.model import Analysis, Article, Mention, Quote, Span, TimeExpression
 from storyline.model import entity_id
 from storyline.store import Store
 from storyline.store.schema import MIGRATIONS
@@ -230,6 +230,13 @@ def test_analyses_and_assignments_of_many_articles_in_one_read(store_path):
     analyses = store.analyses(ids)
     assert set(analyses) == {a.id for a in articles}
     assert all(analyses[a.id] == store.analysis(a.id) for a in articles)
+    # the time expressions alone, read out of the stored JSON by the database
+    dated = Analysis(article_id=articles[1].id, timexes=[TimeExpression(Span(0, 5), "today", "DATE", "2020-01-02")])
+    with store.transaction():
+        store.save_analysis(dated)
+    timexes = store.timexes(ids)
+    assert set(timexes) == {a.id for a in articles}
+    assert timexes[articles[1].id] == dated.timexes and timexes[articles[0].id] == []
     assignments = store.assignments(ids)
     assert list(assignments) == [articles[0].id] and assignments[articles[0].id] == store.assignment(articles[0].id)
     assert assignments[articles[0].id]["score"] == pytest.approx(0.75)

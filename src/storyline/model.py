@@ -250,6 +250,11 @@ def _span(v: Any) -> Span | None:
     return None if v is None else Span(int(v[0]), int(v[1]))
 
 
+def timex_from_dict(t: dict[str, Any]) -> TimeExpression:
+    """Inverse of ``to_dict`` for a :class:`TimeExpression`."""
+    return TimeExpression(**{**t, "span": _span(t["span"])})
+
+
 def analysis_from_dict(d: dict[str, Any]) -> Analysis:
     """Inverse of ``to_dict`` for an :class:`Analysis`."""
     return Analysis(
@@ -260,7 +265,7 @@ def analysis_from_dict(d: dict[str, Any]) -> Analysis:
             Quote(**{**q, "content": _span(q["content"]), "source": _span(q.get("source")), "cue": _span(q.get("cue"))})
             for q in d.get("quotes", [])
         ],
-        timexes=[TimeExpression(**{**t, "span": _span(t["span"])}) for t in d.get("timexes", [])],
+        timexes=[timex_from_dict(t) for t in d.get("timexes", [])],
         claims=[Claim(**{**c, "span": _span(c["span"])}) for c in d.get("claims", [])],
         boilerplate=[Span(*s) for s in d.get("boilerplate", [])],
         analysers=list(d.get("analysers", [])),

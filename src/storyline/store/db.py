@@ -122,6 +122,10 @@ class Database(ABC):
         """SQL that joins the values of ``expr`` with commas (``DISTINCT x`` allowed)."""
 
     @abstractmethod
+    def json_text(self, column: str, key: str) -> str:
+        """SQL for the JSON text of the top-level ``key`` (a constant) of the JSON object in ``column``."""
+
+    @abstractmethod
     def search(self, query: str, limit: int, marks: tuple[str, str], snippet_tokens: int) -> list[dict[str, Any]]:
         """Full-text search in FTS5 syntax: ``id, title, published, source, snippet``, best first."""
 
@@ -254,6 +258,9 @@ class SQLiteDatabase(Database):
 
     def group_concat(self, expr: str) -> str:
         return f"group_concat({expr})"
+
+    def json_text(self, column: str, key: str) -> str:
+        return f"json_extract({column}, '$.{key}')"
 
     def search(self, query: str, limit: int, marks: tuple[str, str], snippet_tokens: int) -> list[dict[str, Any]]:
         try:
@@ -475,6 +482,9 @@ class PostgresDatabase(Database):
 
     def group_concat(self, expr: str) -> str:
         return f"string_agg({expr}, ',')"
+
+    def json_text(self, column: str, key: str) -> str:
+        return f"(({column})::json) ->> '{key}'"
 
     def search(self, query: str, limit: int, marks: tuple[str, str], snippet_tokens: int) -> list[dict[str, Any]]:
         from .fts import to_tsquery

@@ -29,13 +29,10 @@ def story_view(store: Store, story_id: str, *, corrections: bool = False) -> dic
     ids = store.story_article_ids(thread.id)
     articles = store.articles(ids)
     assignment = store.assignments(ids)
-    analyses = store.analyses(ids)
+    timexes = store.timexes(ids)
     dates: dict[str, dict[str, Any]] = {}
     for article in articles:
-        analysis = analyses.get(article.id)
-        if analysis is None:
-            continue
-        for t in analysis.timexes:
+        for t in timexes.get(article.id, ()):
             if t.type != "DATE" or not t.value[:4].isdigit():
                 continue
             entry = dates.setdefault(t.value, {"value": t.value, "mentions": 0, "evidence": []})
