@@ -421,3 +421,24 @@ def test_a_story_is_kept_until_that_story_changes(tmp_path, seeds):
         assert seed is not None
         corpus.add_records([{"title": seed.title + " again", "text": seed.text + " Fans reacted on Tuesday.", "published": seed.published}])
         assert corpus.store.story_version(thread) != before
+
+
+def test_a_story_page_lists_at_most_its_caps_and_links_to_the_rest(tmp_path, seeds, monkeypatch):
+    """A 1,000-article story keeps a page a reader can load: quotes and relations past the caps are in the API."""
+    from storyline.web import site
+
+    path = build_store(tmp_path / "caps.db", seeds)
+    app = create_app(path)
+    state, store = app.state.web, app.state.web.stores.reader()
+    thread = max(store.threads(), key=lambda t: t.article_count).id
+    view = state.view_of(store, thread)
+    most = max(len(qs) for qs in view["quotes"].values())
+    relations = state.corrections_of(store, thread)["relations"]
+    assert most > 5 and relations
+    full = site.render_story(state, store, thread).body.decode()
+    monkeypatch.setattr(site, "MAX_QUOTES_PER_SPEAKER", 5)
+    monkeypatch.setattr(site, "MAX_RELATION_ROWS", 0)
+    capped = site.render_story(state, store, thread).body.decode()
+    assert full.count("<blockquote") > capped.count("<blockquote") and f"and {most - 5} more (all in the API)" in capped
+    assert f"showing the first 0 of {len(relations)}" in capped and f"/api/threads/{thread}/corrections" in capped
+    assert 'class="relation ' in full and 'class="relation ' not in capped

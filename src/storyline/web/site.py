@@ -26,6 +26,8 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
 #: Rows a story page lists at most (the API has them all).
 MAX_ARTICLE_ROWS, MAX_TIMELINE_ROWS = 300, 400
+#: Speakers, quotes per speaker and claim relations that a story page lists at most (the API has them all).
+MAX_SPEAKERS, MAX_QUOTES_PER_SPEAKER, MAX_RELATION_ROWS = 50, 12, 100
 
 
 def page(state: WebState, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -65,6 +67,9 @@ def render_story(state: WebState, store: Store, story_id: str) -> CachedPage:
         corrections=state.corrections_of(store, story_id),
         max_articles=MAX_ARTICLE_ROWS,
         max_entries=MAX_TIMELINE_ROWS,
+        max_speakers=MAX_SPEAKERS,
+        max_quotes=MAX_QUOTES_PER_SPEAKER,
+        max_relations=MAX_RELATION_ROWS,
     )
     return CachedPage.of_html(html)
 
