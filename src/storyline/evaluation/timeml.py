@@ -19,6 +19,8 @@ from xml.sax.saxutils import escape, quoteattr
 from storyline.errors import InputError
 from storyline.model import Span, TimeExpression
 
+from .cat import anchors, read_cat
+
 _XML_HEADER = (
     '<?xml version="1.0" ?>\n<TimeML xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
     'xsi:noNamespaceSchemaLocation="http://timeml.org/timeMLdocs/TimeML_1.2.1.xsd">\n'
@@ -132,8 +134,6 @@ def read_cat_timexes(path: Path) -> TimeMLDoc:
     """A MEANTIME CAT XML file as a :class:`TimeMLDoc`: the annotated part of the text (the title and the
     first five sentences, rebuilt from the tokens), its TIMEX3 markables that anchor to tokens (the
     creation time among them: it is written in the text), and the creation time's value as the DCT."""
-    from .cat import anchors, read_cat
-
     cat = read_cat(path)
     ends = [cat.offsets[t.get("t_id", "")][1] for t in cat.root.iter("token") if int(t.get("sentence") or 0) < MEANTIME_TIMEX_SENTENCES]
     text = cat.text[: max(ends, default=0)]

@@ -306,27 +306,24 @@ class Store(ReadModels, ExportReads, FollowStore, ClaimStore):
         row = self.db.execute("SELECT data FROM analyses WHERE article_id = ?", (article_id,)).fetchone()
         return analysis_from_dict(json.loads(row[0])) if row else None
 
-    def analyses(self, article_ids: Iterable[str]) -> dict[str, Analysis]:
-        """The stored analyses of some articles, by id (one query per 500, not one per article)."""
+    def _analysis_parts(self, article_ids: Iterable[str], expr: str) -> Iterator[tuple[str, Any]]:
+        """``(article_id, expr)`` of the stored analyses of some articles (one query per 500, not one per article)."""
         ids = list(dict.fromkeys(article_ids))
-        out: dict[str, Analysis] = {}
         for lo in range(0, len(ids), 500):
             chunk = ids[lo : lo + 500]
-            for row in self.db.execute(f"SELECT article_id, data FROM analyses WHERE article_id IN ({','.join('?' * len(chunk))})", chunk):
-                out[row[0]] = analysis_from_dict(json.loads(row[1]))
-        return out
+            yield from self.db.execute(f"SELECT article_id, {expr} FROM analyses WHERE article_id IN ({','.join('?' * len(chunk))})", chunk)
+
+    def analyses(self, article_ids: Iterable[str]) -> dict[str, Analysis]:
+        """The stored analyses of some articles, by id."""
+        return {aid: analysis_from_dict(json.loads(data)) for aid, data in self._analysis_parts(article_ids, "data")}
 
     def timexes(self, article_ids: Iterable[str]) -> dict[str, list[TimeExpression]]:
         """The stored time expressions of some articles, by id: read out of their analyses by the database,
         without decoding the rest (a story view needs only these of every article)."""
-        ids = list(dict.fromkeys(article_ids))
-        field = self.db.json_text("data", "timexes")
-        out: dict[str, list[TimeExpression]] = {}
-        for lo in range(0, len(ids), 500):
-            chunk = ids[lo : lo + 500]
-            for row in self.db.execute(f"SELECT article_id, {field} FROM analyses WHERE article_id IN ({','.join('?' * len(chunk))})", chunk):
-                out[row[0]] = [timex_from_dict(t) for t in json.loads(row[1] or "[]")]
-        return out
+        return {
+            aid: [timex_from_dict(t) for t in json.loads(found or "[]")]
+            for aid, found in self._analysis_parts(article_ids, self.db.json_text("data", "timexes"))
+        }
 
     def entities(self, article_ids: Iterable[str] | None = None, limit: int = 50) -> list[dict[str, Any]]:
         """Entities with their mention and article counts, most mentioned first."""

@@ -103,9 +103,9 @@ class ClaimStore:
         ids = list(article_ids)
         wanted = set(ids)
         kinds = sorted(set(labels)) if labels is not None else []
-        only = f" AND label IN ({','.join('?' * len(kinds))})" if labels is not None else ""
         if labels is not None and not kinds:
             return []
+        only = f" AND label IN ({','.join('?' * len(kinds))})" if kinds else ""
         rows: list[Any] = []
         for lo in range(0, len(ids), 500):
             part = ids[lo : lo + 500]

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..alerts import Webhooks
 from . import api, follow, jobs, site
-from .pages import CachedAnswers, CachedPage, CachedPages
+from .pages import CachedAnswers, CachedPages
 from .security import Guard
 from .state import Stores, WebState
 
@@ -77,16 +77,11 @@ def create_app(db_path: str | Path, token: str | None = None, webhooks: Webhooks
             return await http_exception_handler(request, exc)
         return site.page(state, "error.html", exc.status_code, status=exc.status_code, message=exc.detail)
 
-    def cached(key: Any) -> CachedPage | None:
-        """The page cached under ``key`` for the store as it is now, or the one before while it is made anew."""
-        page: CachedPage | None = state.fresh_or_stale_page(key)
-        return page
-
     app.add_middleware(
         Guard, max_body=MAX_BODY, time_limit=TIME_LIMIT, slow_paths=("/api/ingest",), slow_limit=INGEST_TIME_LIMIT
     )
     app.add_middleware(CachedAnswers, version=lambda: state.version(state.stores.reader()), cache=state.answers)
-    app.add_middleware(CachedPages, lookup=cached)  # outermost: a cached page skips routing and the guard
+    app.add_middleware(CachedPages, lookup=state.fresh_or_stale_page)  # outermost: a cached page skips routing and the guard
     return app
 
 

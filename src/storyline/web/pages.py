@@ -27,6 +27,8 @@ from starlette.types import Receive as StarletteReceive, Scope as StarletteScope
 
 from .security import SECURITY_HEADERS, ASGIApp, Receive, Scope, Send
 
+#: A cached page's key: its kind (``stories``, ``story``) and the page number or story id.
+PageKey = tuple[str, Any]
 #: Bodies shorter than this are sent as they are even to clients that accept gzip.
 GZIP_MIN_BYTES = 1024
 
@@ -118,7 +120,7 @@ class PageResponse(Response):
         await self.page.send(scope, send)
 
 
-def page_key(path: str, query: bytes) -> Hashable | None:
+def page_key(path: str, query: bytes) -> PageKey | None:
     """The cache key of the page at ``path?query``: ``("stories", n)`` or ``("story", id)``; else ``None``."""
     if path == "/":
         if not query:
@@ -140,7 +142,7 @@ class CachedPages:
     ``lookup(key)`` returns the page cached for the current store version, or ``None``.
     """
 
-    def __init__(self, app: ASGIApp, *, lookup: Callable[[Hashable], CachedPage | None]):
+    def __init__(self, app: ASGIApp, *, lookup: Callable[[PageKey], CachedPage | None]):
         self.app = app
         self.lookup = lookup
 

@@ -25,46 +25,42 @@ T = TypeVar("T")
 HIT_OPEN, HIT_CLOSE = "\x02", "\x03"
 
 
-_versions: "weakref.WeakKeyDictionary[Store, tuple[Hashable, tuple[int, int, int]]]" = weakref.WeakKeyDictionary()
+_since_commit: "weakref.WeakKeyDictionary[Store, tuple[Hashable, dict[Hashable, Any]]]" = weakref.WeakKeyDictionary()
+#: Versions remembered per connection between two commits (the store's and those of the most-read stories).
+VERSIONS_KEPT = 10_000
+
+
+def _read_since_commit(store: Store, key: Hashable, read: Callable[[], T]) -> T:
+    """``read()`` through a read-only connection, done again only after another connection commits.
+
+    ``PRAGMA data_version`` changes exactly when some other connection has
+    committed since this one last asked; it costs a few microseconds, where a
+    version query costs a few index look-ups.
+    """
+    data_version = store.data_version()
+    seen = _since_commit.get(store)
+    if seen is None or seen[0] != data_version:
+        seen = _since_commit[store] = (data_version, {})
+    known = seen[1]
+    if key not in known:
+        if len(known) >= VERSIONS_KEPT:
+            known.clear()
+        known[key] = read()
+    return known[key]
 
 
 def current_version(store: Store) -> tuple[int, int, int]:
-    """:meth:`Store.store_version` through a read-only connection, re-read only after another connection commits.
-
-    ``PRAGMA data_version`` changes exactly when some other connection has
-    committed since this one last asked; it costs a few microseconds, where the
-    version query costs three index look-ups.
-    """
-    data_version = store.data_version()
-    seen = _versions.get(store)
-    if seen is not None and seen[0] == data_version:
-        return seen[1]
-    version = store.store_version()
-    _versions[store] = (data_version, version)
-    return version
-
-
-_story_versions: "weakref.WeakKeyDictionary[Store, tuple[Hashable, dict[str, Hashable]]]" = weakref.WeakKeyDictionary()
-#: Story versions remembered per connection between two commits (the most-read stories).
-STORY_VERSIONS_KEPT = 10_000
+    """:meth:`Store.store_version`, re-read only after another connection commits."""
+    return _read_since_commit(store, "store", store.store_version)
 
 
 def story_version(store: Store, story_id: str) -> Hashable:
-    """:meth:`Store.story_version` through a read-only connection, re-read only after another connection commits.
+    """:meth:`Store.story_version`, re-read only after another connection commits.
 
     A story's view and page are kept under this version, so that a commit makes again only the
     stories it changed, not every story that readers have open.
     """
-    data_version = store.data_version()
-    seen = _story_versions.get(store)
-    if seen is None or seen[0] != data_version:
-        seen = _story_versions[store] = (data_version, {})
-    known = seen[1]
-    if story_id not in known:
-        if len(known) >= STORY_VERSIONS_KEPT:
-            known.clear()
-        known[story_id] = store.story_version(story_id)
-    return known[story_id]
+    return _read_since_commit(store, ("story", story_id), lambda: store.story_version(story_id))
 
 
 class VersionedCache:

@@ -17,7 +17,7 @@ from ..analyze import ENGLISH_ONLY
 from ..store import Store, entity_id
 from . import queries, timeline
 from .highlight import Mark, analysis_marks, highlight
-from .pages import CachedPage, PageResponse
+from .pages import CachedPage, PageKey, PageResponse
 from .state import WebState, reader, web_state
 from .templating import parse_hl
 
@@ -34,7 +34,7 @@ def page(state: WebState, template: str, status_code: int = 200, **context: Any)
     return HTMLResponse(state.env.get_template(template).render(**context), status_code=status_code)
 
 
-async def cached_page(state: WebState, key: tuple[str, Any]) -> PageResponse:
+async def cached_page(state: WebState, key: PageKey) -> PageResponse:
     """The page under ``key`` from the cache (or the one before, while it is made anew), else rendered
     in a worker thread. Hits normally never get here: :class:`CachedPages` answers them before routing."""
     found = state.fresh_or_stale_page(key)

@@ -19,6 +19,7 @@ from ..alerts import Webhooks
 from ..store import Store
 from ..views import story_view
 from . import evidence, queries
+from .pages import CachedPage, PageKey
 from .queries import VersionedCache
 from .semantic import SemanticSearch
 from .templating import environment
@@ -71,7 +72,7 @@ class WebState:
     semantic: SemanticSearch = field(default_factory=SemanticSearch)
     env: Environment = field(default_factory=environment)
     #: how each kind of cached page is rendered (``renderers[kind](state, store, arg)`` for the key ``(kind, arg)``)
-    renderers: dict[str, Callable[["WebState", Store, Any], Any]] = field(default_factory=dict)
+    renderers: dict[str, Callable[["WebState", Store, Any], CachedPage]] = field(default_factory=dict)
     _refreshing: set[Hashable] = field(default_factory=set)
     _refresh_lock: threading.Lock = field(default_factory=threading.Lock)
     _refresher: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="storyline-pages"))
@@ -79,17 +80,17 @@ class WebState:
     def version(self, store: Store) -> tuple[int, int, int]:
         return queries.current_version(store)
 
-    def page_version(self, store: Store, key: tuple[str, Any]) -> Hashable:
+    def page_version(self, store: Store, key: PageKey) -> Hashable:
         """The version a page is kept under: its story's for a story page, the store's for the others."""
         return queries.story_version(store, key[1]) if key[0] == "story" else self.version(store)
 
-    def render_page(self, key: tuple[str, Any]) -> Any:
+    def render_page(self, key: PageKey) -> CachedPage:
         """The page under ``key`` at the store's current version, rendered here when it is not cached."""
         store = self.stores.reader()
         render = self.renderers[key[0]]
         return self.pages.get(self.page_version(store, key), key, lambda: render(self, store, key[1]))
 
-    def fresh_or_stale_page(self, key: tuple[str, Any]) -> Any:
+    def fresh_or_stale_page(self, key: PageKey) -> CachedPage | None:
         """The page under ``key`` for the store as it is now; else the newest one cached before, while the
         current one is rendered in the background; ``None`` when the page was never rendered.
 
@@ -106,7 +107,7 @@ class WebState:
             self._refresh_later(key)
         return stale
 
-    def _refresh_later(self, key: tuple[str, Any]) -> None:
+    def _refresh_later(self, key: PageKey) -> None:
         with self._refresh_lock:
             if key in self._refreshing:
                 return
@@ -123,7 +124,7 @@ class WebState:
 
         self._refresher.submit(refresh)
 
-    def refresh_pages(self, keys: Iterable[tuple[str, Any]]) -> None:
+    def refresh_pages(self, keys: Iterable[PageKey]) -> None:
         """Render the pages under ``keys`` that were cached before for the current version now (after a
         write, by the writer, so that it sees its write); the others are made again when next asked for."""
         for key in keys:
